@@ -1,0 +1,146 @@
+/*
+ * internal.h - declarations shared by the files of libsharedarray
+ *
+ * Copyright (C) 2026 The libsharedarray authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SA_INTERNAL_H
+#define SA_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "sharedarray.h"
+
+/* Marks the functions of the public API; everything else stays hidden. */
+#define SA_EXPORT __attribute__((visibility("default")))
+
+/* ---- names (name.c) ---------------------------------------------------- */
+
+enum sa_scheme { SA_SCHEME_SHM, SA_SCHEME_FILE };
+
+/* Where a name lives: the path to open and where its last component starts. */
+struct sa_location {
+	enum sa_scheme scheme;
+	size_t base_offset;     /* path + base_offset is the last component */
+	char path[PATH_MAX];
+};
+
+int sa_location_parse(const char *name, struct sa_location *loc);
+/*
+ * open(2) the location; O_NOFOLLOW is added for shm names, like shm_open(3).
+ * Returns the descriptor, or -EBADMSG for a directory or socket.
+ */
+int sa_location_open(const struct sa_location *loc, int flags, mode_t mode);
+int sa_location_unlink(const struct sa_location *loc);
+/* The directory holding the location, into BUF (PATH_MAX bytes). */
+void sa_location_dir(const struct sa_location *loc, char *buf);
+
+/* Hidden names of segments being built where O_TMPFILE is missing. */
+#define SA_TEMP_PREFIX ".sa-tmp-"
+
+/* ---- dtypes (dtype.c) -------------------------------------------------- */
+
+#define SA_DTYPE_STR_MAX 64   /* canonical type strings are shorter */
+
+/* numpy type numbers, as stored in the original trailer. */
+enum sa_typenum {
+	SA_NPY_BOOL = 0, SA_NPY_BYTE, SA_NPY_UBYTE, SA_NPY_SHORT, SA_NPY_USHORT,
+	SA_NPY_INT, SA_NPY_UINT, SA_NPY_LONG, SA_NPY_ULONG, SA_NPY_LONGLONG,
+	SA_NPY_ULONGLONG, SA_NPY_FLOAT, SA_NPY_DOUBLE, SA_NPY_LONGDOUBLE,
+	SA_NPY_CFLOAT, SA_NPY_CDOUBLE, SA_NPY_CLONGDOUBLE, SA_NPY_OBJECT,
+	SA_NPY_STRING, SA_NPY_UNICODE, SA_NPY_VOID, SA_NPY_DATETIME,
+	SA_NPY_TIMEDELTA, SA_NPY_HALF,
+	SA_NPY_NTYPES
+};
+
+struct sa_dtype {
+	char str[SA_DTYPE_STR_MAX]; /* canonical array-interface type string */
+	int typenum;                /* what the original trailer records */
+	size_t itemsize;
+};
+
+/* Parse a type string: 0, -EINVAL (malformed, zero size), -ENOTSUP (object). */
+int sa_dtype_parse(const char *str, struct sa_dtype *out);
+/* The dtype an original-layout trailer describes: 0 or -EBADMSG. */
+int sa_dtype_from_trailer(int32_t typenum, int32_t itemsize, struct sa_dtype *out);
+/* Whether a trailer's typenum/itemsize agree with a parsed dtype. */
+bool sa_dtype_matches_trailer(const struct sa_dtype *dtype, int32_t typenum,
+                              int32_t itemsize);
+
+/* ---- segment format (format.c) ----------------------------------------- */
+
+#define SA_TRAILER_DIMS_V1 32   /* numpy 1.x build of the original */
+#define SA_TRAILER_DIMS_V2 64   /* numpy 2.x build */
+#define SA_TRAILER_HEAD 36      /* magic, size, typenum, itemsize, ndims */
+#define SA_TRAILER_SIZE(ndims_max) (SA_TRAILER_HEAD + 8 * (ndims_max))
+#define SA_TRAILER_MAX SA_TRAILER_SIZE(SA_TRAILER_DIMS_V2)
+#define SA_EXT_HEADER_SIZE 48
+#define SA_EXT_VERSION 1
+#define SA_DESCR_MAX (1u << 20)
+/* Largest extension record: header, type string, description, NULs, padding. */
+#define SA_EXT_MAX (SA_EXT_HEADER_SIZE + SA_DTYPE_STR_MAX + SA_DESCR_MAX + 8)
+/* What attach, stat and list read first; enough unless DESCR is long. */
+#define SA_TAIL_READ 1024
+
+/* Everything a segment's metadata says, decoded and validated. */
+struct sa_meta {
+	struct sa_dtype dtype;
+	int ndim;
+	size_t shape[SA_TRAILER_DIMS_V2];
+	uint64_t nbytes;
+	char order;               /* 'C' or 'F' */
+	int format;               /* extension record version, 0 when absent */
+	const char *descr;        /* NULL, or DESCR_LEN bytes plus a NUL */
+	size_t descr_len;
+	uint64_t segment_size;
+};
+
+/* Bytes after the data: alignment padding, extension record, trailer. */
+int sa_format_layout(const struct sa_meta *meta, uint64_t *metadata_offset,
+                     size_t *metadata_size);
+/* Write the extension record and trailer into BUF (metadata_size bytes). */
+void sa_format_encode(const struct sa_meta *meta, unsigned char *buf, size_t len);
+/*
+ * Decode the last TAIL_LEN bytes of a FILE_SIZE-byte segment.  Returns 0,
+ * -EBADMSG, or a positive count: re-read that many bytes of tail and retry.
+ * META->descr then points into TAIL.
+ */
+long sa_format_decode(const unsigned char *tail, size_t tail_len,
+                      uint64_t file_size, struct sa_meta *meta);
+/* Whether the tail carries the original magic in either layout. */
+bool sa_format_has_magic(const unsigned char *tail, size_t tail_len);
+
+/* ---- metadata objects (info.c) ----------------------------------------- */
+
+struct sa_info {
+	struct sa_dtype dtype;
+	int ndim;
+	char order;
+	int format;
+	uint64_t nbytes;
+	uint64_t segment_size;
+	struct stat st;           /* of the segment when read from one */
+	const size_t *shape;      /* these three point into storage[] */
+	const char *name;
+	const char *descr;
+	max_align_t storage[];
+};
+
+/* A heap copy of META named NAME; ST may be NULL. */
+int sa_info_new(const struct sa_meta *meta, const char *name,
+                const struct stat *st, struct sa_info **out);
+/* fstat, read and validate the segment open at FD. */
+int sa_info_read(int fd, const char *name, struct sa_info **out);
+/* Read the last LEN bytes of a SIZE-byte file into BUF with one pread. */
+int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len);
+
+/* ---- mappings (attach.c) ----------------------------------------------- */
+
+/* Map FD (SIZE bytes) and wrap it with INFO into a handle; owns INFO. */
+int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out);
+
+#endif /* SA_INTERNAL_H */
