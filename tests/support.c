@@ -1,0 +1,177 @@
+/*
+ * support.c - helpers shared by the C tests
+ *
+ * Copyright (C) 2026 The libsharedarray authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+int t_run_suite(Suite *suite)
+{
+	SRunner *runner = srunner_create(suite);
+	int failed;
+
+	srunner_run_all(runner, CK_ENV);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+void t_bare_name(char *buf, size_t len, const char *tag)
+{
+	static unsigned counter;  /* test code: one process, one thread */
+
+	snprintf(buf, len, "sa-test-%ld-%s-%u", (long)getpid(), tag, counter++);
+}
+
+void t_shm_name(char *buf, size_t len, const char *tag)
+{
+	char bare[128];
+
+	t_bare_name(bare, sizeof(bare), tag);
+	snprintf(buf, len, "shm://%s", bare);
+}
+
+bool t_is_root(void)
+{
+	return geteuid() == 0;
+}
+
+void t_require_root(const char *why)
+{
+	if (t_is_root())
+		return;
+	printf("1..0 # SKIP needs root: %s\n", why);
+	fflush(stdout);
+	exit(EXIT_SUCCESS);
+}
+
+pid_t t_fork(int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+}
+
+int t_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		ck_assert_int_eq(errno, EINTR);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int t_in_child(int (*fn)(void *), void *arg)
+{
+	return t_wait(t_fork(fn, arg));
+}
+
+char *t_make_tmpdir(void)
+{
+	char *dir = strdup("/tmp/sa-test-XXXXXX");
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+void t_remove_tree(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int private_namespace(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	/* Keep our mounts from propagating back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+int t_private_tmpfs(const char *dir, const char *size)
+{
+	char options[64];
+	int ret = private_namespace();
+
+	if (ret < 0)
+		return ret;
+	snprintf(options, sizeof(options), "size=%s,mode=1777", size);
+	if (mount("sa-test", dir, "tmpfs", MS_NOSUID | MS_NODEV, options) < 0)
+		return -errno;
+	return 0;
+}
+
+int t_private_shm(const char *size)
+{
+	return t_private_tmpfs("/dev/shm", size);
+}
+
+void t_write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+int t_count_entries(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	int count = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((ent = readdir(d)))
+		if (strncmp(ent->d_name, prefix, strlen(prefix)) == 0)
+			count++;
+	closedir(d);
+	return count;
+}
+
+size_t t_legacy_segment(unsigned char *buf, size_t cap, int slots, int32_t typenum,
+                        int32_t itemsize, int32_t ndims, const int64_t *dims,
+                        uint64_t size, const void *data)
+{
+	const size_t trailer = 16 + 8 + 4 + 4 + 4 + 8 * (size_t)slots;
+	unsigned char *t = buf + size;
+
+	ck_assert_uint_le(size + trailer, cap);
+	memset(buf, 0, size + trailer);
+	if (data)
+		memcpy(buf, data, size);
+	memcpy(t, "[SharedArray]", 13);       /* NUL-padded to 16 */
+	memcpy(t + 16, &size, 8);
+	memcpy(t + 24, &typenum, 4);
+	memcpy(t + 28, &itemsize, 4);
+	memcpy(t + 32, &ndims, 4);
+	for (int i = 0; i < ndims && i < slots; i++)
+		memcpy(t + 36 + 8 * (size_t)i, &dims[i], 8);
+	return size + trailer;
+}

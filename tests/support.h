@@ -1,0 +1,65 @@
+/*
+ * support.h - helpers shared by the C tests
+ *
+ * Copyright (C) 2026 The libsharedarray authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SA_TEST_SUPPORT_H
+#define SA_TEST_SUPPORT_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sharedarray.h"
+
+/* Run a suite, TAP on stdout when CK_TAP_LOG_FILE_NAME=- (make check). */
+int t_run_suite(Suite *suite);
+
+/* A name unique to this process and call: "shm://sa-test-PID-TAG-N". */
+void t_shm_name(char *buf, size_t len, const char *tag);
+/* The same, bare (as listed in the shm directory): "sa-test-PID-TAG-N". */
+void t_bare_name(char *buf, size_t len, const char *tag);
+
+bool t_is_root(void);
+/* For programs whose every test needs root: print a TAP skip and exit. */
+void t_require_root(const char *why);
+
+/* Fork, run FN(ARG) in the child, exit with its return value. */
+pid_t t_fork(int (*fn)(void *), void *arg);
+/* Wait for PID: its exit status, or 128 + the signal that killed it. */
+int t_wait(pid_t pid);
+/* t_fork then t_wait. */
+int t_in_child(int (*fn)(void *), void *arg);
+
+/* A fresh directory under /tmp (free with t_remove_tree). */
+char *t_make_tmpdir(void);
+void t_remove_tree(const char *dir);
+
+/*
+ * Root only: a private mount namespace for this process (check forks every
+ * test, so it ends with the test) with a new tmpfs of SIZE ("1M") on
+ * /dev/shm.  Returns 0 or -errno.
+ */
+int t_private_shm(const char *size);
+/* Root only: mount a tmpfs of SIZE on DIR in a private mount namespace. */
+int t_private_tmpfs(const char *dir, const char *size);
+
+/* Write LEN bytes to a new file PATH (mode 0644). */
+void t_write_file(const char *path, const void *data, size_t len);
+/* Number of entries in DIR whose name starts with PREFIX. */
+int t_count_entries(const char *dir, const char *prefix);
+
+/*
+ * An original SharedArray 3.x segment built byte by byte: DATA (SIZE bytes)
+ * followed by the packed native-endian trailer with SLOTS dims (32: numpy
+ * 1.x build, 292 bytes; 64: numpy 2.x build, 548 bytes).  Returns the
+ * segment length written into BUF.
+ */
+size_t t_legacy_segment(unsigned char *buf, size_t cap, int slots, int32_t typenum,
+                        int32_t itemsize, int32_t ndims, const int64_t *dims,
+                        uint64_t size, const void *data);
+
+#endif
