@@ -1,0 +1,73 @@
+# test_readme.py - the original SharedArray README example, unchanged
+#
+# Copyright (C) 2026 The libsharedarray authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import textwrap
+
+import numpy as np
+
+import SharedArray as sa
+from sahelpers import run_python
+
+# SharedArray 3.2's README example, word for word but for the name "test",
+# which a unique name replaces so that concurrent runs cannot collide.
+README = textwrap.dedent('''
+    import numpy as np
+    import SharedArray as sa
+
+    # Create an array in shared memory.
+    a = sa.create("shm://test", 10)
+
+    # Attach it as a different array. This can be done from another
+    # python interpreter as long as it runs on the same computer.
+    b = sa.attach("shm://test")
+
+    # See how they are actually sharing the same memory.
+    a[0] = 42
+    print(b[0])
+
+    # Destroying a does not affect b.
+    del a
+    print(b[0])
+
+    # See how "test" is still present in shared memory even though we
+    # destroyed the array a. This method only works on Linux.
+    sa.list()
+
+    # Now destroy the array "test" from memory.
+    sa.delete("test")
+
+    # The array b is still there, but once you destroy it then the
+    # data is gone for real.
+    print(b[0])
+''')
+
+
+def test_readme_example_runs_unchanged(shm_name):
+    name = shm_name("readme")
+    program = README.replace('"shm://test"', f'"shm://{name}"').replace('"test"', f'"{name}"')
+    result = run_python(program)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["42.0", "42.0", "42.0"]
+    assert name.encode() not in [entry.name for entry in sa.list()]
+
+
+def test_readme_example_step_by_step(shm_name):
+    name = shm_name("readme")
+    a = sa.create(f"shm://{name}", 10)
+    b = sa.attach(f"shm://{name}")
+    assert a.shape == (10,) and a.dtype == float and not a.any()
+    a[0] = 42
+    assert b[0] == 42
+    del a
+    assert b[0] == 42
+    listed = sa.list()
+    entry = [e for e in listed if e.name == name.encode()]
+    assert len(entry) == 1
+    entry_name, dtype, dims = entry[0]
+    assert (entry_name, dtype, dims) == (name.encode(), np.float64, (10,))
+    sa.delete(name)
+    assert name.encode() not in [e.name for e in sa.list()]
+    assert b[0] == 42
+    b[1] = 7  # still mapped, still writable
+    assert b[1] == 7
