@@ -69,9 +69,10 @@ def test_help_reads_like_a_man_page():
 
 
 def stub_tree():
-    path = os.environ.get("SA_TEST_STUB")
-    if not path or not os.path.exists(path):
-        pytest.skip("SA_TEST_STUB not set (run through make check)")
+    srcdir = os.environ.get("SA_TEST_SRCDIR")
+    if not srcdir:
+        pytest.skip("SA_TEST_SRCDIR not set (run through make check)")
+    path = os.path.join(srcdir, "python", "SharedArray.pyi")
     with open(path) as f:
         return ast.parse(f.read(), filename=path)
 

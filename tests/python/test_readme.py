@@ -2,9 +2,12 @@
 #
 # Copyright (C) 2026 The libsharedarray authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import os
+import re
 import textwrap
 
 import numpy as np
+import pytest
 
 import SharedArray as sa
 from sahelpers import run_python
@@ -71,3 +74,20 @@ def test_readme_example_step_by_step(shm_name):
     assert b[0] == 42
     b[1] = 7  # still mapped, still writable
     assert b[1] == 7
+
+
+def test_this_projects_readme_python_example(shm_name):
+    srcdir = os.environ.get("SA_TEST_SRCDIR")
+    if not srcdir:
+        pytest.skip("SA_TEST_SRCDIR not set (run through make check)")
+    with open(os.path.join(srcdir, "README.md")) as f:
+        blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
+    assert blocks, "README.md has no Python example"
+    name = shm_name("frames")
+    program = blocks[0].replace('"shm://frames"', f'"shm://{name}"').replace(
+        '"frames"', f'"{name}"')
+    result = run_python(program)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "42.0"
+    assert f"b'{name}' <class 'numpy.float64'> (3, 4)" in result.stdout
+    assert name.encode() not in [entry.name for entry in sa.list()]
