@@ -5,6 +5,7 @@
 #
 # multiprocessing's "spawn" children import their target by module name, so
 # the functions they run live here rather than in a test module.
+import errno
 import itertools
 import os
 import subprocess
@@ -22,6 +23,28 @@ SHM_DIR = "/dev/shm"
 def unique_name(tag="t"):
     """A bare shm name unique to this process and call."""
     return f"sa-pytest-{os.getpid()}-{tag}-{next(_counter)}"
+
+
+def _shm_listing_supported():
+    try:
+        sa.list()
+    except OSError as exc:
+        if exc.errno == errno.ENOTSUP:
+            return False
+        raise
+    return True
+
+
+# False in a build configured --without-shm-dir: list() is then ENOTSUP.
+LIST_SUPPORTED = _shm_listing_supported()
+NO_LIST_REASON = "built --without-shm-dir: list() of shared memory is ENOTSUP"
+
+
+def listed(name):
+    """The entries of list() named NAME (a str), or None when list() is unsupported."""
+    if not LIST_SUPPORTED:
+        return None
+    return [entry for entry in sa.list() if entry.name == name.encode()]
 
 
 def shm_entries(name):

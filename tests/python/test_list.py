@@ -2,6 +2,7 @@
 #
 # Copyright (C) 2026 The libsharedarray authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import errno
 import os
 import time
 
@@ -9,12 +10,16 @@ import numpy as np
 import pytest
 
 import SharedArray as sa
+from sahelpers import LIST_SUPPORTED, NO_LIST_REASON
+
+needs_shm_list = pytest.mark.skipif(not LIST_SUPPORTED, reason=NO_LIST_REASON)
 
 
 def names_in(listing):
     return [entry.name for entry in listing]
 
 
+@needs_shm_list
 def test_list_before_and_after_delete(shm_name):
     name = shm_name()
     assert name.encode() not in names_in(sa.list())
@@ -28,6 +33,7 @@ def test_list_before_and_after_delete(shm_name):
     assert name.encode() not in names_in(sa.list())
 
 
+@needs_shm_list
 def test_list_is_sorted_by_name():
     names = names_in(sa.list())
     assert names == sorted(names)
@@ -102,6 +108,7 @@ def test_list_missing_directory(tmp_path):
     assert info.value.filename == missing
 
 
+@needs_shm_list
 def test_list_names_attach(tmp_path, shm_name):
     name = shm_name()
     sa.create(name, 2)[:] = 6
@@ -111,3 +118,12 @@ def test_list_names_attach(tmp_path, shm_name):
             break
     else:
         pytest.fail("created array not listed")
+
+
+@pytest.mark.skipif(LIST_SUPPORTED, reason="this build lists /dev/shm")
+def test_list_without_shm_dir_is_enotsup(tmp_path):
+    with pytest.raises(OSError) as info:
+        sa.list()
+    assert info.value.errno == errno.ENOTSUP
+    sa.create(f"file://{tmp_path}/x.sa", 1)
+    assert [e.name for e in sa.list(tmp_path)] == [b"x.sa"]

@@ -14,6 +14,8 @@ import textwrap
 
 import pytest
 
+from sahelpers import LIST_SUPPORTED, NO_LIST_REASON
+
 
 def private_shm_available():
     if os.geteuid() != 0 or not shutil.which("unshare"):
@@ -36,6 +38,7 @@ def run_in_private_shm(code):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.skipif(not LIST_SUPPORTED, reason=NO_LIST_REASON)
 def test_exact_listing():
     run_in_private_shm('''
         import numpy as np, SharedArray as sa

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import SharedArray as sa
-from sahelpers import run_python
+from sahelpers import LIST_SUPPORTED, NO_LIST_REASON, run_python
 
 # SharedArray 3.2's README example, word for word but for the name "test",
 # which a unique name replaces so that concurrent runs cannot collide.
@@ -46,6 +46,7 @@ README = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.skipif(not LIST_SUPPORTED, reason=NO_LIST_REASON)
 def test_readme_example_runs_unchanged(shm_name):
     name = shm_name("readme")
     program = README.replace('"shm://test"', f'"shm://{name}"').replace('"test"', f'"{name}"')
@@ -55,6 +56,7 @@ def test_readme_example_runs_unchanged(shm_name):
     assert name.encode() not in [entry.name for entry in sa.list()]
 
 
+@pytest.mark.skipif(not LIST_SUPPORTED, reason=NO_LIST_REASON)
 def test_readme_example_step_by_step(shm_name):
     name = shm_name("readme")
     a = sa.create(f"shm://{name}", 10)
@@ -76,6 +78,7 @@ def test_readme_example_step_by_step(shm_name):
     assert b[1] == 7
 
 
+@pytest.mark.skipif(not LIST_SUPPORTED, reason=NO_LIST_REASON)
 def test_this_projects_readme_python_example(shm_name):
     srcdir = os.environ.get("SA_TEST_SRCDIR")
     if not srcdir:
