@@ -36,6 +36,9 @@ class MapOwner:
     def __buffer__(self, flags: int, /) -> memoryview: ...
 
 @final
+class ArraySizeError(OSError, ValueError):
+    """create(): no room for the array (ENOSPC), or its size overflows (EOVERFLOW)."""
+
 class ArrayDesc(Tuple[bytes, Type[np.generic], Tuple[int, ...]]):
     """An array's description, as list() and stat() return it."""
 
@@ -58,6 +61,8 @@ class ArrayDesc(Tuple[bytes, Type[np.generic], Tuple[int, ...]]):
     def nbytes(self) -> int: ...
     @property
     def size(self) -> int: ...
+    @property
+    def segment_size(self) -> int: ...
     @property
     def order(self) -> Literal["C", "F"]: ...
     @property

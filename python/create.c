@@ -44,9 +44,10 @@ const char sapy_create_doc[] =
 "the full structured dtype.\n"
 "\n"
 "Raises FileExistsError if the name is taken, ValueError or TypeError for\n"
-"a bad shape or dtype (nothing is created), and OSError for other\n"
-"failures (EINVAL: bad name or mode, ENOSPC: no room, EACCES...), with the\n"
-"name as its filename.  The GIL is released while the segment is built.";
+"a bad shape or dtype (nothing is created), ArraySizeError (an OSError\n"
+"and a ValueError) with errno ENOSPC when the array cannot fit, or\n"
+"EOVERFLOW when its size overflows, and OSError for other failures\n"
+"(EINVAL: bad name or mode, EACCES...), with the name as its filename.  The GIL is released while the segment is built.";
 
 /* numpy.zeros appends a subarray dtype's shape to the array's. */
 static int expand_subarray(PyArray_Descr **descr, npy_intp *dims, int *ndim)
@@ -144,7 +145,6 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	sa_array *array;
 	mode_t mode;
 
-	(void)module;
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Opp:create", kwlist, &name,
 	                                 PyArray_IntpConverter, &dims_arg,
 	                                 PyArray_DescrConverter, &descr,
@@ -173,6 +173,10 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	                      description ? PyBytes_AS_STRING(description) : NULL,
 	                      ndim, shape, flags, mode, &array);
 	Py_END_ALLOW_THREADS
+	if (ret == -ENOSPC || ret == -EOVERFLOW) {
+		sapy_raise_as(sapy_get_state(module)->size_error, ret, name);
+		goto out;
+	}
 	if (ret < 0) {
 		sapy_raise(ret, name);
 		goto out;

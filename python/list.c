@@ -22,7 +22,8 @@ static PyStructSequence_Field arraydesc_fields[] = {
 	{ "typestr", "the array-interface type string the segment records (str)" },
 	{ "itemsize", "bytes per element" },
 	{ "nbytes", "bytes of data" },
-	{ "size", "bytes of the whole segment, data and metadata (as MapOwner.size)" },
+	{ "size", "bytes of data (as nbytes)" },
+	{ "segment_size", "bytes of the whole segment, data and metadata (as MapOwner.size)" },
 	{ "order", "'C' (row-major) or 'F' (column-major)" },
 	{ "mode", "permission bits of the segment (int)" },
 	{ "uid", "owner user id" },
@@ -88,7 +89,7 @@ static PyObject *entry_new(PyObject *type, const sa_info *info, PyObject *error_
 {
 	const char order = sa_info_order(info);
 	PyArray_Descr *descr;
-	PyObject *entry, *values[14];
+	PyObject *entry, *values[15];
 	const int count = (int)(sizeof(values) / sizeof(values[0]));
 
 	descr = entry_dtype(info, error_name, strict);
@@ -107,13 +108,14 @@ static PyObject *entry_new(PyObject *type, const sa_info *info, PyObject *error_
 	values[4] = PyUnicode_FromString(sa_info_dtype(info));
 	values[5] = PyLong_FromSize_t(sa_info_itemsize(info));
 	values[6] = PyLong_FromSize_t(sa_info_nbytes(info));
-	values[7] = PyLong_FromSize_t(sa_info_segment_size(info));
-	values[8] = PyUnicode_FromStringAndSize(&order, 1);
-	values[9] = PyLong_FromUnsignedLong((unsigned long)sa_info_mode(info));
-	values[10] = PyLong_FromUnsignedLong((unsigned long)sa_info_uid(info));
-	values[11] = PyLong_FromUnsignedLong((unsigned long)sa_info_gid(info));
-	values[12] = PyLong_FromLongLong(sa_info_mtime(info));
-	values[13] = PyLong_FromLong(sa_info_format(info));
+	values[7] = PyLong_FromSize_t(sa_info_nbytes(info));
+	values[8] = PyLong_FromSize_t(sa_info_segment_size(info));
+	values[9] = PyUnicode_FromStringAndSize(&order, 1);
+	values[10] = PyLong_FromUnsignedLong((unsigned long)sa_info_mode(info));
+	values[11] = PyLong_FromUnsignedLong((unsigned long)sa_info_uid(info));
+	values[12] = PyLong_FromUnsignedLong((unsigned long)sa_info_gid(info));
+	values[13] = PyLong_FromLongLong(sa_info_mtime(info));
+	values[14] = PyLong_FromLong(sa_info_format(info));
 	for (int i = 0; i < count; i++) {
 		if (!values[i]) {
 			for (int j = i + 1; j < count; j++)

@@ -91,12 +91,14 @@ struct sapy_state *sapy_get_state(PyObject *module)
 static int module_traverse(PyObject *module, visitproc visit, void *arg)
 {
 	Py_VISIT(sapy_get_state(module)->arraydesc_type);
+	Py_VISIT(sapy_get_state(module)->size_error);
 	return 0;
 }
 
 static int module_clear(PyObject *module)
 {
 	Py_CLEAR(sapy_get_state(module)->arraydesc_type);
+	Py_CLEAR(sapy_get_state(module)->size_error);
 	return 0;
 }
 
@@ -148,8 +150,10 @@ PyMODINIT_FUNC PyInit_SharedArray(void)
 		return NULL;
 	state = sapy_get_state(module);
 	state->arraydesc_type = sapy_arraydesc_type_new();
-	if (!state->arraydesc_type ||
+	state->size_error = sapy_size_error_new();
+	if (!state->arraydesc_type || !state->size_error ||
 	    add_object(module, "ArrayDesc", new_ref(state->arraydesc_type)) < 0 ||
+	    add_object(module, "ArraySizeError", new_ref(state->size_error)) < 0 ||
 	    add_object(module, "MapOwner", new_ref((PyObject *)&sapy_MapOwnerType)) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_ASYNC", MS_ASYNC) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_SYNC", MS_SYNC) < 0 ||

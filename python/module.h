@@ -40,6 +40,10 @@
  * NULL, for "return sapy_raise(ret, name);".
  */
 PyObject *sapy_raise(int error, PyObject *name);
+/* The same with exception class TYPE (an OSError subclass). */
+PyObject *sapy_raise_as(PyObject *type, int error, PyObject *name);
+/* SharedArray.ArraySizeError, a subclass of OSError and ValueError. */
+PyObject *sapy_size_error_new(void);
 
 /* ---- dtype.c ------------------------------------------------------------ */
 
@@ -112,6 +116,7 @@ PyObject *sapy_arraydesc_type_new(void);
 
 struct sapy_state {
 	PyObject *arraydesc_type;
+	PyObject *size_error;     /* ArraySizeError */
 };
 
 struct sapy_state *sapy_get_state(PyObject *module);

@@ -63,7 +63,8 @@ def test_entry_named_fields(shm_name):
     assert entry.typestr == "<U2"
     assert entry.itemsize == 8
     assert entry.nbytes == a.nbytes == 120
-    assert entry.size == a.base.size
+    assert entry.size == a.nbytes
+    assert entry.segment_size == a.base.size
     assert entry.order == "F"
     assert entry.mode == 0o600 & ~_umask()
     assert entry.uid == os.getuid() and entry.gid == os.getgid()
