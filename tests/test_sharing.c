@@ -192,6 +192,7 @@ START_TEST(exactly_one_creator_wins)
 }
 END_TEST
 
+#ifdef SA_SHM_DIR
 /* While one process creates and deletes big arrays, others see all or nothing. */
 #define ROUNDS 30
 
@@ -306,6 +307,7 @@ START_TEST(killed_creator_leaves_nothing_partial)
 	ck_assert_int_eq(t_count_entries("/dev/shm", prefix), 0);
 }
 END_TEST
+#endif /* SA_SHM_DIR */
 
 static Suite *sharing_suite(void)
 {
@@ -317,8 +319,13 @@ static Suite *sharing_suite(void)
 	tcase_add_test(tc, array_outlives_its_creator);
 	tcase_add_test(tc, delete_while_another_process_is_attached);
 	tcase_add_test(tc, exactly_one_creator_wins);
+#ifdef SA_SHM_DIR
 	tcase_add_test(tc, attachers_never_see_a_partial_array);
 	tcase_add_test(tc, killed_creator_leaves_nothing_partial);
+#else
+	/* shm_open(3) alone cannot build an object unnamed: not atomic. */
+	printf("# built --without-shm-dir: atomic creation is not promised, not tested\n");
+#endif
 	suite_add_tcase(s, tc);
 	return s;
 }
