@@ -158,7 +158,8 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	if (!descr && !(descr = PyArray_DescrFromType(NPY_DEFAULT_TYPE)))
 		goto out;
 	ndim = dims_arg.len;
-	memcpy(dims, dims_arg.ptr, (size_t)ndim * sizeof(*dims));
+	if (ndim > 0)  /* shape (): ptr is NULL, and memcpy's arguments must not be */
+		memcpy(dims, dims_arg.ptr, (size_t)ndim * sizeof(*dims));
 	if (expand_subarray(&descr, dims, &ndim) < 0 || sapy_dtype_prepare(&descr) < 0 ||
 	    check_shape(dims, ndim, descr, shape) < 0 ||
 	    convert_mode(mode_obj, name, &mode) < 0 ||
