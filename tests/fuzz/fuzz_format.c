@@ -63,7 +63,10 @@ static void check_meta(const struct sa_meta *meta, const unsigned char *tail,
 	if (meta->descr) {
 		const char *begin = (const char *)tail, *end = begin + tail_len;
 
-		FUZZ_CHECK(meta->descr >= begin && meta->descr_len < (size_t)(end - meta->descr));
+		/* Inside the record, which ends where the (smaller) trailer begins. */
+		FUZZ_CHECK(meta->descr >= begin &&
+		           meta->descr_len < (size_t)(end - SA_TRAILER_SIZE(SA_TRAILER_DIMS_V1) -
+		                                      meta->descr));
 		FUZZ_CHECK(meta->descr_len > 0 && meta->descr_len <= SA_DESCR_MAX);
 		FUZZ_CHECK(meta->descr[meta->descr_len] == '\0');
 		FUZZ_CHECK(strlen(meta->descr) == meta->descr_len);
