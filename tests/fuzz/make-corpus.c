@@ -1,5 +1,5 @@
 /*
- * make-corpus.c - writes the fuzzers' seed corpora (make corpus)
+ * make-corpus.c - writes the fuzzers' seed corpora (make fuzz-corpus)
  *
  * Copyright (C) 2026 The libsharedarray authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -124,7 +124,7 @@ static void dtype_tag(const char *dtype, char *tag, size_t len)
 static unsigned char *created(const char *tmpdir, const char *dtype, const char *descr,
                               int ndim, const size_t *shape, unsigned flags, size_t *len)
 {
-	char name[PATH_MAX], path[PATH_MAX];
+	char name[PATH_MAX + 8], path[PATH_MAX];
 	unsigned char *seg, *data;
 	sa_array *array;
 	int ret;
