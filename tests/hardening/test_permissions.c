@@ -18,6 +18,17 @@
 
 #include "hardening.h"
 
+/*
+ * Removing another user's entry of the sticky /dev/shm: unlink(2) says EPERM,
+ * as sa_delete(3) documents.  Built --without-shm-dir, the library calls
+ * shm_unlink(3), which glibc makes EACCES (as POSIX says for shm_unlink).
+ */
+#ifdef SA_SHM_DIR
+#define STICKY_UNLINK_ERROR (-EPERM)
+#else
+#define STICKY_UNLINK_ERROR (-EACCES)
+#endif
+
 struct other_user {
 	uid_t uid;
 	gid_t gid;
@@ -67,12 +78,16 @@ static int try_as_other_user(void *arg)
 	if (r->stat == 0)
 		sa_info_free(info);
 	n = sa_list(r->list_dir[0] ? r->list_dir : NULL, &list);
+	r->listed = -1;
+	if (n == -ENOTSUP && !r->list_dir[0])
+		goto delete;  /* built --without-shm-dir: nothing to list */
 	if (n < 0)
 		return 82;
 	r->listed = 0;
 	for (int i = 0; i < n; i++)
 		r->listed += strcmp(sa_info_name(list[i]), r->list_entry) == 0;
 	sa_list_free(list);
+delete:
 	r->delete = sa_delete(r->name);
 	return 0;
 }
@@ -85,6 +100,17 @@ static void create_filled(const char *name, mode_t mode)
 	ck_assert_int_eq(sa_create(name, "|u1", 1, shape, 0, mode, &array), 0);
 	memset(sa_data(array), 0x77, sa_nbytes(array));
 	ck_assert_int_eq(sa_detach(array), 0);
+}
+
+/* How many times the other user's list showed the entry; -1: no shm directory to list. */
+static int expected_listing(int count, bool shm)
+{
+#ifdef SA_SHM_DIR
+	(void)shm;
+	return count;
+#else
+	return shm ? -1 : count;
+#endif
 }
 
 /* ROOT creates NAME with MODE; OTHER tries everything. */
@@ -127,7 +153,7 @@ START_TEST(mode_0600_is_private_to_its_owner)
 		ck_assert_int_eq(r->attach_rw, -EACCES);
 		ck_assert_int_eq(r->attach_ro, -EACCES);
 		ck_assert_int_eq(r->stat, -EACCES);
-		ck_assert_int_eq(r->listed, 0);      /* unreadable: not listed */
+		ck_assert_int_eq(r->listed, expected_listing(0, !scheme));  /* unreadable */
 		ck_assert_int_eq(r->delete, -EACCES);
 		ck_assert_int_eq(sa_stat(name, &info), 0);  /* still there */
 		sa_info_free(info);
@@ -159,9 +185,9 @@ START_TEST(mode_0644_is_read_only_to_others)
 		ck_assert_int_eq(r->attach_rw, -EACCES);
 		ck_assert_int_eq(r->attach_ro, 0);
 		ck_assert_int_eq(r->stat, 0);
-		ck_assert_int_eq(r->listed, 1);
+		ck_assert_int_eq(r->listed, expected_listing(1, !scheme));
 		/* Removing a name needs the directory: sticky /dev/shm, or a 0755 one. */
-		ck_assert_int_eq(r->delete, scheme ? -EACCES : -EPERM);
+		ck_assert_int_eq(r->delete, scheme ? -EACCES : STICKY_UNLINK_ERROR);
 		ck_assert_int_eq(sa_stat(name, &info), 0);
 		sa_info_free(info);
 		ck_assert_int_eq(sa_delete(name), 0);
@@ -227,7 +253,7 @@ START_TEST(one_user_cannot_attach_another_users_private_array)
 		ck_assert_int_eq(r->attach_rw, -EACCES);
 		ck_assert_int_eq(r->attach_ro, -EACCES);
 		ck_assert_int_eq(r->stat, -EACCES);
-		ck_assert_int_eq(r->listed, 0);
+		ck_assert_int_eq(r->listed, expected_listing(0, true));
 		ck_assert_int_eq(r->delete, -EACCES);
 
 		/* Its owner can, of course. */
@@ -236,7 +262,7 @@ START_TEST(one_user_cannot_attach_another_users_private_array)
 		ck_assert_int_eq(r->attach_rw, 0);
 		ck_assert_int_eq(r->attach_ro, 0);
 		ck_assert_int_eq(r->stat, 0);
-		ck_assert_int_eq(r->listed, 1);
+		ck_assert_int_eq(r->listed, expected_listing(1, true));
 		ck_assert_int_eq(r->delete, 0);
 	}
 	h_note("nobody's 0600 array (explicit, and mode 0 with umask 077), as daemon: attach, "
