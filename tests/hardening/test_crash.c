@@ -7,7 +7,7 @@
  *
  * No hook in the library: each round forks a creator of a large reserved
  * (or pre-faulted) array, whose sa_create takes milliseconds, and kills it
- * after a random delay drawn from zero to 1.5 times a measured create, so
+ * after a random delay drawn from zero to twice a measured create, so
  * that kills land before, during (sizing, fallocate, writing the metadata,
  * mapping, linking) and after creation.  After each kill the name must be
  * absent or a complete, valid, zero-filled array.  A poller process attaches
@@ -282,16 +282,17 @@ START_TEST(sigkill_during_create_leaves_nothing_partial)
 
 	setup(&dir);
 	shared = h_shared_alloc(sizeof(*shared));
+	/* Measured with the poller already busy: it shares the CPUs all along. */
+	poller_pid = t_fork(poller, NULL);
 	for (int v = 0; v < VARIANTS; v++)
 		create_us[v] = measure_create((enum variant)v);
 	h_fs_usage(shm_root, &shm_blocks, &shm_inodes);
 	h_fs_usage(dir, &file_blocks, &file_inodes);
 	shmem_before = h_meminfo_shmem_kib();
-	poller_pid = t_fork(poller, NULL);
 
 	for (unsigned round = 0; round < rounds; round++) {
 		const enum variant v = (enum variant)(round % VARIANTS);
-		const unsigned delay = (unsigned)(h_random(&rng) % (create_us[v] * 3 / 2 + 1));
+		const unsigned delay = (unsigned)(h_random(&rng) % (2 * create_us[v] + 1));
 		int ret;
 		sa_info *info;
 

@@ -1,6 +1,6 @@
 /*
- * test_exhaustion.c - resource exhaustion: a full filesystem, no inodes left,
- * RLIMIT_MEMLOCK, and more mappings than vm.max_map_count allows
+ * test_exhaustion.c - running out of space: a full filesystem, creators
+ * racing for its last free space, no inodes left (root only: a private tmpfs)
  *
  * Copyright (C) 2026 The libsharedarray authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -10,19 +10,14 @@
  * in full on a full filesystem.  These go further: filling a filesystem with
  * reserved arrays until ENOSPC, creators racing for the last free space,
  * running out of inodes, SA_POPULATE on a full filesystem (ENOSPC, not
- * SIGBUS), and the limits on locked memory and on the number of mappings.
- * The filesystem tests need root (a private tmpfs) and skip otherwise.
+ * SIGBUS).  The limits on locked memory and mappings are in test_limits.c.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -30,15 +25,6 @@
 
 #define KIB 1024
 #define MAX_ARRAYS 64
-
-/* Root only, else a TAP comment and an early, passing return. */
-#define NEEDS_ROOT(why)                                                   \
-	do {                                                              \
-		if (!t_is_root()) {                                       \
-			h_note("SKIP: needs root (%s)", why);               \
-			return;                                           \
-		}                                                         \
-	} while (0)
 
 struct arrays {
 	char names[MAX_ARRAYS][128];
@@ -71,7 +57,6 @@ START_TEST(fill_tmpfs_with_reserved_arrays)
 	struct arrays *a = h_shared_alloc(sizeof(*a));
 	int enospc = 0, status;
 
-	NEEDS_ROOT("mounts a private tmpfs on /dev/shm");
 	ck_assert_int_eq(t_private_shm("2M"), 0);
 	h_fs_usage("/dev/shm", &blocks, &inodes);
 	for (int attempt = 0; attempt < 200 && a->count < MAX_ARRAYS && enospc < 20; attempt++) {
@@ -124,7 +109,6 @@ START_TEST(creators_race_for_the_last_free_space)
 	unsigned long long blocks, inodes;
 	unsigned long outcomes[3] = { 0 };
 
-	NEEDS_ROOT("mounts a private tmpfs on /dev/shm");
 	ck_assert_int_eq(t_private_shm("1M"), 0);
 	h_fs_usage("/dev/shm", &blocks, &inodes);
 	for (unsigned round = 0; round < rounds; round++) {
@@ -172,7 +156,6 @@ START_TEST(no_inodes_left_is_enospc)
 	char name[64];
 	int created = 0, ret = 0;
 
-	NEEDS_ROOT("mounts a private tmpfs on /dev/shm");
 	/* t_private_tmpfs formats "size=%s,mode=1777": options ride along. */
 	ck_assert_int_eq(t_private_shm("1M,nr_inodes=6"), 0);
 	for (int i = 0; i < 10; i++) {
@@ -220,7 +203,6 @@ START_TEST(populate_on_a_full_filesystem_is_enospc)
 	const size_t shape[1] = { 600 * KIB };
 	sa_array *array = NULL;
 
-	NEEDS_ROOT("mounts a private tmpfs on /dev/shm");
 	ck_assert_int_eq(t_private_shm("1M"), 0);
 	ck_assert_int_eq(sa_create("lazy", "|u1", 1, shape, 0, 0, NULL), 0);
 	fill_filesystem("/dev/shm/filler");
@@ -235,171 +217,6 @@ START_TEST(populate_on_a_full_filesystem_is_enospc)
 }
 END_TEST
 
-struct mlock_case {
-	rlim_t limit;
-	size_t size;
-	int expected;
-};
-
-static int mlock_as_unprivileged(void *arg)
-{
-	const struct mlock_case *c = arg;
-	const struct rlimit limit = { c->limit, c->limit };
-	char name[128];
-	sa_array *array;
-	int ret, status = 0;
-
-	if (t_is_root()) {
-		uid_t uid;
-		gid_t gid;
-
-		/* Not root any more: no CAP_IPC_LOCK to bypass the limit. */
-		h_nobody(&uid, &gid);
-		if (h_become(uid, gid) < 0)
-			return 30;
-	}
-	if (setrlimit(RLIMIT_MEMLOCK, &limit) < 0)
-		return 31;
-	t_shm_name(name, sizeof(name), "mlock");
-	if (sa_create(name, "|u1", 1, &c->size, 0, 0600, &array) < 0)
-		return 32;
-	ret = sa_mlock(array);
-	if (ret != c->expected)
-		status = 40 + (ret < 0 ? -ret : ret) % 50;
-	if (ret == 0 && sa_munlock(array) != 0)
-		status = 33;
-	/* Still healthy: the mapping is usable, the process goes on. */
-	memset(sa_data(array), 1, sa_nbytes(array));
-	if (sa_detach(array) < 0 || sa_delete(name) < 0)
-		status = status ? status : 34;
-	return status;
-}
-
-START_TEST(mlock_beyond_rlimit_memlock)
-{
-	static const struct mlock_case cases[] = {
-		{ 64 * KIB, 1024 * KIB, -ENOMEM },  /* more than the limit */
-		{ 64 * KIB, 16 * KIB, 0 },          /* within it */
-		{ 0, 16 * KIB, -EPERM },            /* no locking at all */
-	};
-
-	if (h_under_asan()) {
-		h_note("SKIP: ASan intercepts mlock(2) and makes it a no-op");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int status = t_in_child(mlock_as_unprivileged, (void *)&cases[i]);
-
-		ck_assert_msg(status == 0, "mlock %zu bytes with RLIMIT_MEMLOCK %lu: status %d",
-		              cases[i].size, (unsigned long)cases[i].limit, status);
-	}
-	h_note("mlock: %s, RLIMIT_MEMLOCK 64 KiB: 1 MiB array -ENOMEM, 16 KiB array locked; "
-	       "limit 0: -EPERM", t_is_root() ? "as nobody" : "unprivileged");
-}
-END_TEST
-
-static long max_map_count(void)
-{
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
-struct maps_result {
-	char name[128];
-	long limit, attached, reattached;
-	int enomem_again, fds_before, fds_after, stat_at_limit;
-};
-
-/* In a child: attach one small array until the kernel refuses a mapping. */
-static int attach_until_enomem(void *arg)
-{
-	struct maps_result *r = arg;
-	const size_t n = (size_t)r->limit + 1000;
-	sa_array **arrays = calloc(n, sizeof(*arrays));
-	const char *name = r->name;
-	size_t count = 0;
-	sa_info *info;
-	int ret = 0;
-
-	if (!arrays)
-		return 50;
-	r->fds_before = h_count_fds();
-	while (count < n && (ret = sa_attach(name, SA_RDONLY, &arrays[count])) == 0)
-		count++;
-	if (ret != -ENOMEM)
-		return 51;
-	r->attached = (long)count;
-	/* Healthy at the limit: the same answer again, metadata, no descriptor lost. */
-	r->enomem_again = sa_attach(name, SA_RDONLY, &(sa_array *){ NULL });
-	r->stat_at_limit = sa_stat(name, &info);
-	if (r->stat_at_limit == 0)
-		sa_info_free(info);
-	r->fds_after = h_count_fds();
-	/* Detaching recovers: one mapping freed is one attach possible. */
-	if (sa_detach(arrays[--count]) < 0 || sa_attach(name, SA_RDONLY, &arrays[count]) < 0)
-		return 52;
-	count++;
-	while (count > 0)
-		if (sa_detach(arrays[--count]) < 0)
-			return 53;
-	/* ...and all of them, again. */
-	while ((long)count < r->attached && sa_attach(name, SA_RDONLY, &arrays[count]) == 0)
-		count++;
-	r->reattached = (long)count;
-	while (count > 0)
-		sa_detach(arrays[--count]);
-	free(arrays);
-	return 0;
-}
-
-START_TEST(attaching_beyond_max_map_count_is_enomem)
-{
-	struct maps_result *r = h_shared_alloc(sizeof(*r));
-	const size_t shape[1] = { 16 };
-	double start;
-	int status;
-
-	r->limit = max_map_count();
-	if (r->limit < 0 || r->limit > 1000000) {
-		h_note("SKIP: vm.max_map_count is %ld", r->limit);
-		return;
-	}
-	if (h_under_valgrind()) {
-		h_note("SKIP: memcheck cannot hold %ld mappings", r->limit);
-		return;
-	}
-	if (h_under_asan()) {
-		/* Its allocator maps memory as it grows, and aborts when it cannot. */
-		h_note("SKIP: ASan's own allocator aborts at vm.max_map_count");
-		return;
-	}
-	t_shm_name(r->name, sizeof(r->name), "maps");
-	ck_assert_int_eq(sa_create(r->name, "|u1", 1, shape, 0, 0600, NULL), 0);
-	start = h_now();
-	status = t_in_child(attach_until_enomem, r);
-	ck_assert_int_eq(sa_delete(r->name), 0);
-	ck_assert_msg(status == 0, "attach until ENOMEM: status %d", status);
-	h_note("maps: vm.max_map_count %ld; %ld attaches, then -ENOMEM (again: %d); stat at "
-	       "the limit %d; fds %d before, %d after; %ld attached again after detaching all; "
-	       "%.1f s", r->limit, r->attached, r->enomem_again, r->stat_at_limit,
-	       r->fds_before, r->fds_after, r->reattached, h_now() - start);
-	ck_assert_int_gt(r->attached, r->limit / 2);
-	ck_assert_int_le(r->attached, r->limit);
-	ck_assert_int_eq(r->enomem_again, -ENOMEM);
-	ck_assert_int_eq(r->stat_at_limit, 0);
-	ck_assert_int_eq(r->fds_after, r->fds_before);
-	ck_assert_int_eq(r->reattached, r->attached);
-	h_shared_free(r, sizeof(*r));
-}
-END_TEST
-
 static Suite *exhaustion_suite(void)
 {
 	Suite *s = suite_create("exhaustion");
@@ -410,13 +227,12 @@ static Suite *exhaustion_suite(void)
 	tcase_add_test(tc, creators_race_for_the_last_free_space);
 	tcase_add_test(tc, no_inodes_left_is_enospc);
 	tcase_add_test(tc, populate_on_a_full_filesystem_is_enospc);
-	tcase_add_test(tc, mlock_beyond_rlimit_memlock);
-	tcase_add_test(tc, attaching_beyond_max_map_count_is_enomem);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
+	t_require_root("mounts a private tmpfs on /dev/shm (unshare -m)");
 	return t_run_suite(exhaustion_suite());
 }
