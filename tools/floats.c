@@ -304,6 +304,18 @@ void float_format(const struct float_format *ff, long double x, size_t size, str
 		return;
 	}
 	digits_of(x, size, ff->exp_format, PRECISION, &p);
+	if (ff->exp_format && strlen(p.frac_part) < (size_t)ff->precision) {
+		/*
+		 * numpy's min_digits: more digits of the exact value, rounded, up to
+		 * the common precision (1.0e-05 next to 1.5e+00; a float16 0.1 is
+		 * 9.998e-02 next to 3.333e-01).
+		 */
+		char text[128];
+
+		snprintf(text, sizeof(text), "%.*Le", ff->precision, fabsl(x));
+		split(text, true, &p);
+		p.negative = signbit(x) != 0;
+	}
 	len = (long)strlen(p.int_part) + (p.negative || ff->plus);
 	pad(out, ff->pad_left - len);
 	sb_puts(out, sign_of(p.negative, ff->plus));
@@ -311,9 +323,6 @@ void float_format(const struct float_format *ff, long double x, size_t size, str
 	sb_putc(out, '.');
 	sb_puts(out, p.frac_part);
 	if (ff->exp_format) {
-		/* Zeros up to the common precision: 1.0e-05 next to 1.5e+00. */
-		for (long i = (long)strlen(p.frac_part); i < ff->precision; i++)
-			sb_putc(out, '0');
 		put_exponent(out, p.exponent, ff->exp_size);
 	} else {
 		pad(out, ff->pad_right - (long)strlen(p.frac_part));
