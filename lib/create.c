@@ -147,12 +147,18 @@ static int publish(const struct sa_location *loc, struct pending *p)
 	return -errno;
 }
 
-/* tmpfs allocates lazily: refuse now what would be a SIGBUS later. */
+/*
+ * tmpfs allocates lazily: refuse now what would be a SIGBUS later.  A
+ * segment of one page needs no check: writing its metadata allocates that
+ * page, and fails with ENOSPC itself.
+ */
 static int check_space(int fd, uint64_t size)
 {
 	struct statvfs vfs;
 	uint64_t unit, blocks;
 
+	if (size <= (uint64_t)sysconf(_SC_PAGESIZE))
+		return 0;
 	if (fstatvfs(fd, &vfs) < 0 || vfs.f_blocks == 0)
 		return 0;  /* no limit known (tmpfs size=0 reports none) */
 	unit = vfs.f_frsize ? vfs.f_frsize : vfs.f_bsize;

@@ -99,7 +99,8 @@ int sa_location_open(const struct sa_location *loc, int flags, mode_t mode)
 		flags |= O_NOFOLLOW;
 #ifndef SA_SHM_DIR
 		fd = shm_open(loc->path, flags, mode);
-		return fd < 0 ? open_error(errno) : fd;
+		/* glibc says EINVAL for a directory; the name itself was checked. */
+		return fd < 0 ? open_error(errno == EINVAL ? EISDIR : errno) : fd;
 #endif
 	}
 	fd = open(loc->path, flags, mode);
