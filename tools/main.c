@@ -98,10 +98,8 @@ int main(int argc, char **argv)
 {
 	const char *first = argc > 1 ? argv[1] : NULL;
 
-	if (!first) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (!first)
+		return tool_usage_error("usage", "a COMMAND is needed");
 	if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0 ||
 	    strcmp(first, "help") == 0) {
 		fputs(usage_text, stdout);
