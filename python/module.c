@@ -1,0 +1,167 @@
+/*
+ * module.c - the SharedArray module: assembles the functions and types
+ *
+ * Copyright (C) 2026 The libsharedarray authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+
+/* This file alone imports numpy's C API table; the others use it. */
+#define SAPY_IMPORT_ARRAY
+#include "module.h"
+
+PyDoc_STRVAR(module_doc,
+"Share numpy arrays between processes, by name.\n"
+"\n"
+"An array (dtype, shape and data) is created once in shared memory under a\n"
+"name, and any process on the machine can attach it, zero-copy, list it\n"
+"and delete it.  This is the SharedArray 3.x API, implemented over\n"
+"libsharedarray(3); arrays are compatible both ways with SharedArray 3.x\n"
+"and with C programs using the library.\n"
+"\n"
+"NAMES\n"
+"    'shm://NAME', or a bare 'NAME'\n"
+"        a POSIX shared memory object (/dev/shm/NAME); lives until\n"
+"        deleted or the machine reboots.\n"
+"    'file://PATH'\n"
+"        a regular file: survives reboots, msync() flushes it.\n"
+"\n"
+"FUNCTIONS\n"
+"    create(name, shape, dtype=float, order='C', mode=None,\n"
+"           reserve=False, populate=False)\n"
+"        a new zero-filled array.\n"
+"    attach(name, ro=False, populate=False)\n"
+"        an existing array, read-write or read-only.\n"
+"    delete(name)\n"
+"        remove the name; attached arrays stay valid.\n"
+"    list(directory=None)\n"
+"        the arrays in /dev/shm, or in a directory of file:// arrays.\n"
+"    stat(name)\n"
+"        one array's description, without attaching it.\n"
+"\n"
+"    The arrays returned have a SharedArray.MapOwner as their .base, with\n"
+"    msync(flags), mlock(), munlock(), name, addr and size.  The segment\n"
+"    is unmapped when the last array or view using it is garbage-collected.\n"
+"\n"
+"CONSTANTS\n"
+"    MS_ASYNC, MS_SYNC, MS_INVALIDATE\n"
+"        flags for MapOwner.msync(), as for msync(2).\n"
+"\n"
+"ERRORS\n"
+"    Failures are OSError subclasses carrying errno and the array's name as\n"
+"    filename: FileExistsError (create: the name is taken),\n"
+"    FileNotFoundError (no such array), PermissionError, OSError with\n"
+"    errno EBADMSG (not a shared array, or corrupt metadata), ENOSPC (no\n"
+"    room), EINVAL (bad name or mode).  Bad shapes and dtypes raise\n"
+"    ValueError or TypeError before anything is created.\n"
+"\n"
+"EXAMPLE\n"
+"    >>> import SharedArray as sa\n"
+"    >>> a = sa.create('shm://test', 10)\n"
+"    >>> b = sa.attach('shm://test')     # in this or any other process\n"
+"    >>> a[0] = 42\n"
+"    >>> b[0]\n"
+"    42.0\n"
+"    >>> sa.delete('test')               # b stays valid until dropped\n"
+"\n"
+"SEE ALSO\n"
+"    sharedarray(1), libsharedarray(3), sa_create(3), sharedarray(5)");
+
+static PyMethodDef module_methods[] = {
+	{ "create", (PyCFunction)(void (*)(void))sapy_create, METH_VARARGS | METH_KEYWORDS,
+	  sapy_create_doc },
+	{ "attach", (PyCFunction)(void (*)(void))sapy_attach, METH_VARARGS | METH_KEYWORDS,
+	  sapy_attach_doc },
+	{ "delete", (PyCFunction)(void (*)(void))sapy_delete, METH_VARARGS | METH_KEYWORDS,
+	  sapy_delete_doc },
+	{ "list", (PyCFunction)(void (*)(void))sapy_list, METH_VARARGS | METH_KEYWORDS,
+	  sapy_list_doc },
+	{ "stat", (PyCFunction)(void (*)(void))sapy_stat, METH_VARARGS | METH_KEYWORDS,
+	  sapy_stat_doc },
+	{ NULL, NULL, 0, NULL },
+};
+
+struct sapy_state *sapy_get_state(PyObject *module)
+{
+	return (struct sapy_state *)PyModule_GetState(module);
+}
+
+static int module_traverse(PyObject *module, visitproc visit, void *arg)
+{
+	Py_VISIT(sapy_get_state(module)->arraydesc_type);
+	Py_VISIT(sapy_get_state(module)->size_error);
+	return 0;
+}
+
+static int module_clear(PyObject *module)
+{
+	Py_CLEAR(sapy_get_state(module)->arraydesc_type);
+	Py_CLEAR(sapy_get_state(module)->size_error);
+	return 0;
+}
+
+static void module_free(void *module)
+{
+	module_clear(module);
+}
+
+static struct PyModuleDef module_def = {
+	PyModuleDef_HEAD_INIT,
+	.m_name = "SharedArray",
+	.m_doc = module_doc,
+	.m_size = sizeof(struct sapy_state),
+	.m_methods = module_methods,
+	.m_traverse = module_traverse,
+	.m_clear = module_clear,
+	.m_free = module_free,
+};
+
+/* Add VALUE (a new reference, or NULL after an error), which is always consumed. */
+static int add_object(PyObject *module, const char *name, PyObject *value)
+{
+	if (!value)
+		return -1;
+	/* PyModule_AddObject steals the reference only when it succeeds. */
+	if (PyModule_AddObject(module, name, value) < 0) {
+		Py_DECREF(value);
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *new_ref(PyObject *obj)
+{
+	Py_INCREF(obj);
+	return obj;
+}
+
+PyMODINIT_FUNC PyInit_SharedArray(void)
+{
+	PyObject *module;
+	struct sapy_state *state;
+
+	import_array();
+	if (PyType_Ready(&sapy_MapOwnerType) < 0)
+		return NULL;
+	module = PyModule_Create(&module_def);
+	if (!module)
+		return NULL;
+	state = sapy_get_state(module);
+	state->arraydesc_type = sapy_arraydesc_type_new();
+	state->size_error = sapy_size_error_new();
+	if (!state->arraydesc_type || !state->size_error ||
+	    add_object(module, "ArrayDesc", new_ref(state->arraydesc_type)) < 0 ||
+	    add_object(module, "ArraySizeError", new_ref(state->size_error)) < 0 ||
+	    add_object(module, "MapOwner", new_ref((PyObject *)&sapy_MapOwnerType)) < 0 ||
+	    PyModule_AddIntConstant(module, "MS_ASYNC", MS_ASYNC) < 0 ||
+	    PyModule_AddIntConstant(module, "MS_SYNC", MS_SYNC) < 0 ||
+	    PyModule_AddIntConstant(module, "MS_INVALIDATE", MS_INVALIDATE) < 0 ||
+	    PyModule_AddStringConstant(module, "__version__", PACKAGE_VERSION) < 0 ||
+	    add_object(module, "library_version", PyUnicode_FromString(sa_version())) < 0) {
+		Py_DECREF(module);
+		return NULL;
+	}
+	return module;
+}

@@ -1,0 +1,102 @@
+# sahelpers.py - helpers for the SharedArray tests, importable by child processes
+#
+# Copyright (C) 2026 The libsharedarray authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# multiprocessing's "spawn" children import their target by module name, so
+# the functions they run live here rather than in a test module.
+import errno
+import itertools
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+import SharedArray as sa
+
+_counter = itertools.count()
+
+SHM_DIR = "/dev/shm"
+
+
+def unique_name(tag="t"):
+    """A bare shm name unique to this process and call."""
+    return f"sa-pytest-{os.getpid()}-{tag}-{next(_counter)}"
+
+
+def _shm_listing_supported():
+    try:
+        sa.list()
+    except OSError as exc:
+        if exc.errno == errno.ENOTSUP:
+            return False
+        raise
+    return True
+
+
+# False in a build configured --without-shm-dir: list() is then ENOTSUP.
+LIST_SUPPORTED = _shm_listing_supported()
+NO_LIST_REASON = "built --without-shm-dir: list() of shared memory is ENOTSUP"
+
+
+def listed(name):
+    """The entries of list() named NAME (a str), or None when list() is unsupported."""
+    if not LIST_SUPPORTED:
+        return None
+    return [entry for entry in sa.list() if entry.name == name.encode()]
+
+
+def shm_entries(name):
+    """Entries of /dev/shm named NAME, or left behind while building it."""
+    return [e for e in os.listdir(SHM_DIR) if e == name or e.startswith(".sa-tmp-")]
+
+
+def mappings_of(path):
+    """Lines of /proc/self/maps that map PATH."""
+    with open("/proc/self/maps") as maps:
+        return [line for line in maps if line.rstrip("\n").endswith(" " + path)]
+
+
+def run_python(code, *args, timeout=120):
+    """Run CODE in a fresh interpreter with this environment (the build tree's module)."""
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                          text=True, timeout=timeout, env=os.environ.copy())
+
+
+# ---- targets of multiprocessing children --------------------------------------
+
+def child_attach_write(name, index, value):
+    """Attach NAME and store VALUE at INDEX."""
+    a = sa.attach(name)
+    a[index] = value
+
+
+def child_write_inherited(array, index, value):
+    """fork only: write into an array inherited from the parent."""
+    array[index] = value
+
+
+def child_check(name, expected):
+    """Exit 0 when array NAME equals EXPECTED, else 1."""
+    a = sa.attach(name, ro=True)
+    sys.exit(0 if np.array_equal(a, expected) else 1)
+
+
+def pool_square(args):
+    """Pool worker: a[i] = i * i in array NAME; returns i."""
+    name, i = args
+    a = sa.attach(name)
+    a[i] = i * i
+    return i
+
+
+def try_create(name):
+    """Create NAME: 'created', 'exists', or the exception's repr."""
+    try:
+        sa.create(name, 1000)
+        return "created"
+    except FileExistsError:
+        return "exists"
+    except Exception as exc:  # reported to the parent, which fails the test
+        return repr(exc)
