@@ -90,6 +90,17 @@ def bench_c(binary, rounds):
                 "floor", b / 1e3, "≤ 1.3×", 1.3)
 
 
+def time_steps(binary, rounds):
+    """Each system call of both create+delete paths, timed alone."""
+    out = subprocess.run([binary, "steps", str(rounds)], check=True,
+                         capture_output=True, text=True).stdout
+    lines = ["| system call | median |", "|---|---|"]
+    for line in out.splitlines():
+        call, ns = line.split("\t")
+        lines.append(f"| {call} | {float(ns) / 1e3:.1f} µs |")
+    return lines
+
+
 def syscall_trace(binary):
     """The system calls of each path, from strace, cut at the markers."""
     if not shutil.which("strace"):
@@ -331,7 +342,7 @@ def machine():
             + (f", numpy {np.__version__}" if np else ""))
 
 
-def write_results(path, trace_lines):
+def write_results(path, trace_lines, step_lines):
     with open(path, "w") as f:
         f.write("# Benchmark results\n\n")
         f.write(f"Measured {datetime.date.today().isoformat()} by `make bench` on: "
@@ -347,6 +358,11 @@ def write_results(path, trace_lines):
         f.write("\n## System calls per path (strace, one call of each path)\n\n")
         f.write("| path | calls | which |\n|---|---|---|\n")
         f.write("\n".join(trace_lines) + "\n")
+        f.write("\n## Where the time goes (create+detach+delete, each call alone)\n\n")
+        f.write("\n".join(step_lines) + "\n\n")
+        notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
+        with open(notes) as n:
+            f.write(n.read())
     print(f"wrote {path}")
 
 
@@ -361,6 +377,8 @@ def main():
     bench_c(args.bench_c, many)
     trace_lines = syscall_trace(args.bench_c)
     print("\n".join(trace_lines))
+    step_lines = time_steps(args.bench_c, many // 2)
+    print("\n".join(step_lines))
     if PYTHON_MISSING:
         print(f"Python half skipped: {PYTHON_MISSING}")
     else:
@@ -377,7 +395,7 @@ def main():
                 subprocess.run(["umount", huge])
                 os.rmdir(huge)
     if args.results:
-        write_results(args.results, trace_lines)
+        write_results(args.results, trace_lines, step_lines)
     missed = [r[0] for r in ROWS if not r[8]]
     print(f"{len(ROWS) - len(missed)} targets met, {len(missed)} missed"
           + (": " + "; ".join(missed) if missed else ""))

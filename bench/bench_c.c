@@ -10,7 +10,8 @@
  *
  *   pair <TAB> median A (ns) <TAB> median B (ns) <TAB> A/B
  *
- * With "trace PATH" it instead runs one path a few times, for strace.
+ * "steps ROUNDS" times each system call of the create+delete paths alone;
+ * "trace PATH" runs one path once, between markers, for strace.
  */
 #include "config.h"
 
@@ -228,6 +229,114 @@ static void run_pairs(size_t rounds)
 }
 
 /*
+ * Where the time of create+detach+delete goes: the same system calls as
+ * the library makes (see the strace listing), and the floor's, each timed
+ * alone, medians over ROUNDS.  A measuring tool, not a second library.
+ */
+#define MAX_STEPS 16
+
+struct steps {
+	const char *names[MAX_STEPS];
+	double *times[MAX_STEPS];
+	int count;
+	size_t round;
+	double last;
+};
+
+static void step(struct steps *st, const char *name)
+{
+	double t = now_ns();
+
+	if (st->round == 0)
+		st->names[st->count] = name;
+	st->times[st->count++][st->round] = t - st->last;
+	st->last = now_ns();
+}
+
+static void library_sequence(struct steps *st)
+{
+	const char path[] = "/dev/shm/" SMALL_NAME;
+	unsigned char meta[348] = { 0 }, tail[348];
+	struct stat sb;
+	void *p;
+	int fd;
+
+	st->last = now_ns();
+	fd = open("/dev/shm", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	step(st, "openat O_TMPFILE");
+	if (fd < 0 || ftruncate(fd, 80 + sizeof(meta)) < 0)
+		die("steps", errno);
+	step(st, "ftruncate");
+	if (pwrite(fd, meta, sizeof(meta), 80) < 0)
+		die("steps", errno);
+	step(st, "pwrite metadata (allocates the page)");
+	p = mmap(NULL, 80 + sizeof(meta), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	step(st, "mmap");
+	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) < 0)
+		die("steps linkat", errno);
+	step(st, "linkat (gives the name)");
+	close(fd);
+	step(st, "close");
+	munmap(p, 80 + sizeof(meta));
+	step(st, "munmap (detach)");
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	step(st, "openat (delete: check it is an array)");
+	fstat(fd, &sb);
+	step(st, "fstat (delete)");
+	if (pread(fd, tail, sizeof(tail), 80) < 0)
+		die("steps", errno);
+	step(st, "pread trailer (delete)");
+	unlink(path);
+	step(st, "unlink");
+	close(fd);
+	step(st, "close (frees the segment)");
+}
+
+static void floor_sequence(struct steps *st)
+{
+	const size_t size = 80 + 348;
+	void *p;
+	int fd;
+
+	st->last = now_ns();
+	fd = shm_open(FLOOR_NAME, O_RDWR | O_CREAT | O_EXCL, 0600);
+	step(st, "floor: openat O_CREAT|O_EXCL");
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
+		die("floor steps", errno);
+	step(st, "floor: ftruncate");
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	step(st, "floor: mmap");
+	munmap(p, size);
+	step(st, "floor: munmap");
+	close(fd);
+	step(st, "floor: close");
+	shm_unlink(FLOOR_NAME);
+	step(st, "floor: unlink (frees the segment)");
+}
+
+static void run_steps(size_t rounds)
+{
+	struct steps lib = { .count = 0 }, flr = { .count = 0 };
+
+	for (int i = 0; i < MAX_STEPS; i++) {
+		lib.times[i] = malloc(rounds * sizeof(double));
+		flr.times[i] = malloc(rounds * sizeof(double));
+		if (!lib.times[i] || !flr.times[i])
+			die("malloc", ENOMEM);
+	}
+	for (size_t r = 0; r < rounds; r++) {
+		lib.count = flr.count = 0;
+		lib.round = flr.round = r;
+		library_sequence(&lib);
+		floor_sequence(&flr);
+	}
+	for (int i = 0; i < lib.count; i++)
+		printf("%s\t%.0f\n", lib.names[i], median(lib.times[i], rounds));
+	for (int i = 0; i < flr.count; i++)
+		printf("%s\t%.0f\n", flr.names[i], median(flr.times[i], rounds));
+}
+
+/*
  * One path once, between two marker writes to stderr, so that a syscall
  * trace (strace -o) can be cut to exactly that path.  The path runs once
  * before, so that what a process does only once (malloc's first brk, lazy
@@ -279,10 +388,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "trace") == 0)
 		return trace(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "steps") == 0) {
+		run_steps((size_t)strtoul(argv[2], NULL, 10));
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "pairs") == 0) {
 		run_pairs((size_t)strtoul(argv[2], NULL, 10));
 		return 0;
 	}
-	fprintf(stderr, "usage: bench_c pairs ROUNDS | bench_c trace PATH\n");
+	fprintf(stderr, "usage: bench_c pairs ROUNDS | steps ROUNDS | trace PATH\n");
 	return 2;
 }
