@@ -23,6 +23,9 @@ check-valgrind-local:
 	@test -n "$(VALGRIND)" || { \
 	  echo "check-valgrind: valgrind not found (apt-get install valgrind, then configure)" >&2; \
 	  exit 1; }
+	@test -z "$(SANITIZER_CFLAGS)" || { \
+	  echo "check-valgrind: memcheck cannot run ASan programs: configure without --enable-sanitizers" >&2; \
+	  exit 1; }
 	SA_TEST_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=$(VALGRIND_TIMEOUT_MULTIPLIER) \
 	$(MAKE) $(AM_MAKEFLAGS) check-am \
 	  TESTS='$(VALGRIND_TESTS)' TEST_SUITE_LOG=test-suite-valgrind.log \
