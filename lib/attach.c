@@ -95,11 +95,7 @@ SA_EXPORT int sa_attach(const char *name, unsigned flags, sa_array **out)
 
 	if (!out || (flags & ~(SA_RDONLY | SA_POPULATE)))
 		return -EINVAL;
-	ret = sa_location_parse(name, &loc);
-	if (ret < 0)
-		return ret;
-	/* O_NONBLOCK: opening a FIFO planted under the name must not hang. */
-	fd = sa_location_open(&loc, ((flags & SA_RDONLY) ? O_RDONLY : O_RDWR) | O_NONBLOCK, 0);
+	fd = sa_location_open_existing(name, (flags & SA_RDONLY) ? O_RDONLY : O_RDWR, &loc);
 	if (fd < 0)
 		return fd;
 	ret = sa_info_read(fd, name, &info);

@@ -39,10 +39,7 @@ SA_EXPORT int sa_delete(const char *name)
 	struct sa_location loc;
 	int fd, ret;
 
-	ret = sa_location_parse(name, &loc);
-	if (ret < 0)
-		return ret;
-	fd = sa_location_open(&loc, O_RDONLY | O_NONBLOCK, 0);
+	fd = sa_location_open_existing(name, O_RDONLY, &loc);
 	if (fd < 0)
 		return fd;
 	ret = check_magic(fd);

@@ -124,10 +124,7 @@ SA_EXPORT int sa_stat(const char *name, sa_info **out)
 
 	if (!out)
 		return -EINVAL;
-	ret = sa_location_parse(name, &loc);
-	if (ret < 0)
-		return ret;
-	fd = sa_location_open(&loc, O_RDONLY | O_NONBLOCK, 0);
+	fd = sa_location_open_existing(name, O_RDONLY, &loc);
 	if (fd < 0)
 		return fd;
 	ret = sa_info_read(fd, name, out);

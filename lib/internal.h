@@ -35,6 +35,8 @@ int sa_location_parse(const char *name, struct sa_location *loc);
  * Returns the descriptor, or -EBADMSG for a directory or socket.
  */
 int sa_location_open(const struct sa_location *loc, int flags, mode_t mode);
+/* Parse NAME into LOC and open the existing entry: a descriptor, or -errno. */
+int sa_location_open_existing(const char *name, int flags, struct sa_location *loc);
 int sa_location_unlink(const struct sa_location *loc);
 /* The directory holding the location, into BUF (PATH_MAX bytes). */
 void sa_location_dir(const struct sa_location *loc, char *buf);

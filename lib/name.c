@@ -107,6 +107,14 @@ int sa_location_open(const struct sa_location *loc, int flags, mode_t mode)
 	return fd < 0 ? open_error(errno) : fd;
 }
 
+int sa_location_open_existing(const char *name, int flags, struct sa_location *loc)
+{
+	int ret = sa_location_parse(name, loc);
+
+	/* O_NONBLOCK: opening a FIFO planted under the name must not hang. */
+	return ret < 0 ? ret : sa_location_open(loc, flags | O_NONBLOCK, 0);
+}
+
 int sa_location_unlink(const struct sa_location *loc)
 {
 	int ret;
