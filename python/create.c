@@ -129,6 +129,43 @@ static int convert_mode(PyObject *obj, PyObject *name, mode_t *mode)
 	return 0;
 }
 
+/* What create() asks the library for, once numpy has judged the arguments. */
+struct request {
+	PyObject *name;           /* as given, for errors */
+	const char *path;         /* the name, file-system encoded */
+	const char *typestr, *description;
+	int ndim;
+	const size_t *shape;
+	unsigned flags;
+	mode_t mode;
+};
+
+/* The segment and its ndarray; an array too big for its filesystem is
+ * ArraySizeError (see errors.c), and nothing is left behind on failure. */
+static PyObject *create_array(PyObject *module, const struct request *r)
+{
+	PyObject *result;
+	sa_array *array;
+	int ret;
+
+	Py_BEGIN_ALLOW_THREADS
+	ret = sa_create_descr(r->path, r->typestr, r->description, r->ndim, r->shape,
+	                      r->flags, r->mode, &array);
+	Py_END_ALLOW_THREADS
+	if (ret == -ENOSPC || ret == -EOVERFLOW)
+		return sapy_raise_as(sapy_get_state(module)->size_error, ret, r->name);
+	if (ret < 0)
+		return sapy_raise(ret, r->name);
+	result = sapy_array_from_handle(array, 0, r->name);
+	if (!result) {
+		/* The caller gets no array: leave nothing behind either. */
+		Py_BEGIN_ALLOW_THREADS
+		sa_delete(r->path);
+		Py_END_ALLOW_THREADS
+	}
+	return result;
+}
+
 PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "shape", "dtype", "order", "mode", "reserve",
@@ -140,9 +177,7 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	NPY_ORDER order = NPY_CORDER;
 	npy_intp dims[NPY_MAXDIMS];
 	size_t shape[NPY_MAXDIMS];
-	int ndim, reserve = 0, populate = 0, ret;
-	unsigned flags;
-	sa_array *array;
+	int ndim, reserve = 0, populate = 0;
 	mode_t mode;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Opp:create", kwlist, &name,
@@ -167,28 +202,17 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	    !PyUnicode_FSConverter(name, &name_bytes))
 		goto out;
 
-	flags = (order == NPY_FORTRANORDER ? SA_FORTRAN : 0) |
-	        (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0);
-	Py_BEGIN_ALLOW_THREADS
-	ret = sa_create_descr(PyBytes_AS_STRING(name_bytes), PyBytes_AS_STRING(typestr),
-	                      description ? PyBytes_AS_STRING(description) : NULL,
-	                      ndim, shape, flags, mode, &array);
-	Py_END_ALLOW_THREADS
-	if (ret == -ENOSPC || ret == -EOVERFLOW) {
-		sapy_raise_as(sapy_get_state(module)->size_error, ret, name);
-		goto out;
-	}
-	if (ret < 0) {
-		sapy_raise(ret, name);
-		goto out;
-	}
-	result = sapy_array_from_handle(array, 0, name);
-	if (!result) {
-		/* The caller gets no array: leave nothing behind either. */
-		Py_BEGIN_ALLOW_THREADS
-		sa_delete(PyBytes_AS_STRING(name_bytes));
-		Py_END_ALLOW_THREADS
-	}
+	result = create_array(module, &(struct request){
+		.name = name,
+		.path = PyBytes_AS_STRING(name_bytes),
+		.typestr = PyBytes_AS_STRING(typestr),
+		.description = description ? PyBytes_AS_STRING(description) : NULL,
+		.ndim = ndim,
+		.shape = shape,
+		.flags = (order == NPY_FORTRANORDER ? SA_FORTRAN : 0) |
+		         (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0),
+		.mode = mode,
+	});
 out:
 	PyDimMem_FREE(dims_arg.ptr);
 	Py_XDECREF(descr);
