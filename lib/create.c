@@ -198,7 +198,9 @@ static int fill_segment(int fd, const struct sa_meta *meta, unsigned flags)
 		return ret;
 	if (ftruncate(fd, (off_t)(offset + len)) < 0)
 		return errno == EFBIG ? -EOVERFLOW : -errno;
-	if (flags & SA_RESERVE) {
+	/* Population allocates every page anyway; allocating them here first, in
+	 * one call, is cheaper than the faults of populating alone (bench/). */
+	if (flags & (SA_RESERVE | SA_POPULATE)) {
 		ret = -posix_fallocate(fd, 0, (off_t)(offset + len));
 		if (ret < 0)
 			return ret;

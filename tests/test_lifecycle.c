@@ -275,6 +275,12 @@ START_TEST(reserve_allocates_the_backing_store)
 	ck_assert_int_ge((long long)st.st_blocks * 512, (long long)big[0]);
 	ck_assert_int_eq(sa_delete(name), 0);
 
+	/* Population allocates the store too, even with no mapping asked for. */
+	ck_assert_int_eq(sa_create(name, "|u1", 1, big, SA_POPULATE, 0, NULL), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_ge((long long)st.st_blocks * 512, (long long)big[0]);
+	ck_assert_int_eq(sa_delete(name), 0);
+
 	/* Without it, tmpfs stays sparse until pages are written. */
 	ck_assert_int_eq(sa_create(name, "|u1", 1, big, 0, 0, NULL), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
