@@ -22,11 +22,15 @@
 #endif
 
 struct sa_array {
-	void *addr;
-	size_t map_size;
+	void *addr;              /* mapped over the whole segment: info->segment_size bytes */
 	unsigned flags;          /* SA_RDONLY, SA_FORTRAN */
 	struct sa_info *info;    /* the validated copy: the segment's own may change */
 };
+
+static size_t map_size(const struct sa_array *array)
+{
+	return (size_t)array->info->segment_size;
+}
 
 /* Fault the whole mapping in, in the kernel, so first touches cost nothing. */
 static int populate(void *addr, size_t size, int fd, int prot)
@@ -49,37 +53,36 @@ int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out)
 {
 	const int prot = PROT_READ | ((flags & SA_RDONLY) ? 0 : PROT_WRITE);
 	struct sa_array *array;
-	void *addr;
+	size_t size;
 	int ret;
 
 	if (info->segment_size > SIZE_MAX) {
 		ret = -EOVERFLOW;
 		goto fail_info;
 	}
+	size = (size_t)info->segment_size;
 	array = malloc(sizeof(*array));
 	if (!array) {
 		ret = -ENOMEM;
 		goto fail_info;
 	}
-	addr = mmap(NULL, (size_t)info->segment_size, prot, MAP_SHARED, fd, 0);
-	if (addr == MAP_FAILED) {
+	array->addr = mmap(NULL, size, prot, MAP_SHARED, fd, 0);
+	if (array->addr == MAP_FAILED) {
 		ret = -errno;
 		goto fail_array;
 	}
 	if (flags & SA_POPULATE) {
-		ret = populate(addr, (size_t)info->segment_size, fd, prot);
+		ret = populate(array->addr, size, fd, prot);
 		if (ret < 0)
 			goto fail_map;
 	}
-	array->addr = addr;
-	array->map_size = (size_t)info->segment_size;
 	array->flags = (flags & SA_RDONLY) | (info->order == 'F' ? SA_FORTRAN : 0);
 	array->info = info;
 	*out = array;
 	return 0;
 
 fail_map:
-	munmap(addr, (size_t)info->segment_size);
+	munmap(array->addr, size);
 fail_array:
 	free(array);
 fail_info:
@@ -111,7 +114,7 @@ SA_EXPORT int sa_detach(sa_array *array)
 
 	if (!array)
 		return -EINVAL;
-	if (munmap(array->addr, array->map_size) < 0)
+	if (munmap(array->addr, map_size(array)) < 0)
 		ret = -errno;
 	free(array->info);
 	free(array);
@@ -123,21 +126,21 @@ SA_EXPORT int sa_msync(const sa_array *array, int flags)
 	if (!array || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
-	return msync(array->addr, array->map_size, flags) < 0 ? -errno : 0;
+	return msync(array->addr, map_size(array), flags) < 0 ? -errno : 0;
 }
 
 SA_EXPORT int sa_mlock(const sa_array *array)
 {
 	if (!array)
 		return -EINVAL;
-	return mlock(array->addr, array->map_size) < 0 ? -errno : 0;
+	return mlock(array->addr, map_size(array)) < 0 ? -errno : 0;
 }
 
 SA_EXPORT int sa_munlock(const sa_array *array)
 {
 	if (!array)
 		return -EINVAL;
-	return munlock(array->addr, array->map_size) < 0 ? -errno : 0;
+	return munlock(array->addr, map_size(array)) < 0 ? -errno : 0;
 }
 
 SA_EXPORT void *sa_data(const sa_array *array)
@@ -197,5 +200,5 @@ SA_EXPORT void *sa_map_addr(const sa_array *array)
 
 SA_EXPORT size_t sa_map_size(const sa_array *array)
 {
-	return array ? array->map_size : 0;
+	return array ? map_size(array) : 0;
 }

@@ -182,33 +182,32 @@ static int write_all(int fd, const unsigned char *buf, size_t len, uint64_t offs
 	return 0;
 }
 
-/* Size, reserve and label the segment open at FD. */
-static int fill_segment(int fd, const struct sa_meta *meta, unsigned flags)
+/*
+ * Size, reserve and label the segment open at FD: META->segment_size bytes,
+ * the last LEN of them metadata.
+ */
+static int fill_segment(int fd, const struct sa_meta *meta, size_t len, unsigned flags)
 {
 	unsigned char stack_buf[SA_TAIL_READ], *buf = stack_buf;
-	uint64_t offset;
-	size_t len;
+	const uint64_t size = meta->segment_size;
 	int ret;
 
-	ret = sa_format_layout(meta, &offset, &len);
+	ret = check_space(fd, size);
 	if (ret < 0)
 		return ret;
-	ret = check_space(fd, offset + len);
-	if (ret < 0)
-		return ret;
-	if (ftruncate(fd, (off_t)(offset + len)) < 0)
+	if (ftruncate(fd, (off_t)size) < 0)
 		return errno == EFBIG ? -EOVERFLOW : -errno;
 	/* Population allocates every page anyway; allocating them here first, in
 	 * one call, is cheaper than the faults of populating alone (bench/). */
 	if (flags & (SA_RESERVE | SA_POPULATE)) {
-		ret = -posix_fallocate(fd, 0, (off_t)(offset + len));
+		ret = -posix_fallocate(fd, 0, (off_t)size);
 		if (ret < 0)
 			return ret;
 	}
 	if (len > sizeof(stack_buf) && !(buf = malloc(len)))
 		return -ENOMEM;
 	sa_format_encode(meta, buf, len);
-	ret = write_all(fd, buf, len, offset);
+	ret = write_all(fd, buf, len, size - len);
 	if (buf != stack_buf)
 		free(buf);
 	return ret;
@@ -231,18 +230,19 @@ static int create_segment(const char *name, const struct sa_location *loc,
 	struct sa_array *array = NULL;
 	struct sa_info *info;
 	struct pending p;
+	uint64_t offset;
+	size_t len;
 	int ret;
 
+	ret = sa_format_layout(meta, &offset, &len);
+	if (ret < 0)
+		return ret;
+	meta->segment_size = offset + len;
 	ret = open_pending(loc, mode ? mode : 0666, &p);
 	if (ret < 0)
 		return ret;
-	ret = fill_segment(p.fd, meta, flags);
+	ret = fill_segment(p.fd, meta, len, flags);
 	if (ret == 0 && out) {
-		uint64_t offset;
-		size_t len;
-
-		sa_format_layout(meta, &offset, &len);
-		meta->segment_size = offset + len;
 		ret = sa_info_new(meta, name, NULL, &info);
 		if (ret == 0)
 			ret = sa_array_map(p.fd, info, flags & SA_POPULATE, &array);

@@ -23,10 +23,9 @@ static int check_magic(int fd)
 	size_t len;
 	int ret;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode) || st.st_size < SA_TRAILER_SIZE(SA_TRAILER_DIMS_V1))
-		return -EBADMSG;
+	ret = sa_segment_stat(fd, &st);
+	if (ret < 0)
+		return ret;
 	len = (uint64_t)st.st_size < sizeof(tail) ? (size_t)st.st_size : sizeof(tail);
 	ret = sa_read_tail(fd, (uint64_t)st.st_size, tail, len);
 	if (ret < 0)

@@ -98,6 +98,16 @@ static int read_meta(int fd, uint64_t size, unsigned char *buf,
 	return need > 0 ? -EBADMSG : (int)need;
 }
 
+int sa_segment_stat(int fd, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return -errno;
+	/* Check the file we opened, not the path: it may have been swapped. */
+	if (!S_ISREG(st->st_mode) || st->st_size < SA_TRAILER_SIZE(SA_TRAILER_DIMS_V1))
+		return -EBADMSG;
+	return 0;
+}
+
 int sa_info_read(int fd, const char *name, struct sa_info **out)
 {
 	unsigned char tail[SA_TAIL_READ], *heap_tail = NULL;
@@ -105,11 +115,9 @@ int sa_info_read(int fd, const char *name, struct sa_info **out)
 	struct stat st;
 	int ret;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	/* Check the file we opened, not the path: it may have been swapped. */
-	if (!S_ISREG(st.st_mode) || st.st_size < SA_TRAILER_SIZE(SA_TRAILER_DIMS_V1))
-		return -EBADMSG;
+	ret = sa_segment_stat(fd, &st);
+	if (ret < 0)
+		return ret;
 	ret = read_meta(fd, (uint64_t)st.st_size, tail, &heap_tail, &meta);
 	if (ret == 0)
 		ret = sa_info_new(&meta, name, &st, out);

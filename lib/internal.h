@@ -20,6 +20,9 @@
 
 /* ---- names (name.c) ---------------------------------------------------- */
 
+#define SA_SHM_PREFIX "shm://"
+#define SA_FILE_PREFIX "file://"
+
 enum sa_scheme { SA_SCHEME_SHM, SA_SCHEME_FILE };
 
 /* Where a name lives: the path to open and where its last component starts. */
@@ -135,6 +138,8 @@ struct sa_info {
 /* A heap copy of META named NAME; ST may be NULL. */
 int sa_info_new(const struct sa_meta *meta, const char *name,
                 const struct stat *st, struct sa_info **out);
+/* fstat FD: 0 if it is a regular file long enough for a trailer, else -EBADMSG. */
+int sa_segment_stat(int fd, struct stat *st);
 /* fstat, read and validate the segment open at FD. */
 int sa_info_read(int fd, const char *name, struct sa_info **out);
 /* Read the last LEN bytes of a SIZE-byte file into BUF with one pread. */

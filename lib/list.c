@@ -110,8 +110,8 @@ static const char *list_directory(const char *directory)
 		return NULL;
 #endif
 	}
-	if (strncmp(directory, "file://", 7) == 0)
-		directory += 7;
+	if (strncmp(directory, SA_FILE_PREFIX, strlen(SA_FILE_PREFIX)) == 0)
+		directory += strlen(SA_FILE_PREFIX);
 	return directory;
 }
 

@@ -14,9 +14,6 @@
 
 #include "internal.h"
 
-#define SHM_PREFIX "shm://"
-#define FILE_PREFIX "file://"
-
 static bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -76,10 +73,10 @@ int sa_location_parse(const char *name, struct sa_location *loc)
 {
 	if (!name || !*name)
 		return -EINVAL;
-	if (starts_with(name, FILE_PREFIX))
-		return parse_file(name + strlen(FILE_PREFIX), loc);
-	if (starts_with(name, SHM_PREFIX))
-		return parse_shm(name + strlen(SHM_PREFIX), loc);
+	if (starts_with(name, SA_FILE_PREFIX))
+		return parse_file(name + strlen(SA_FILE_PREFIX), loc);
+	if (starts_with(name, SA_SHM_PREFIX))
+		return parse_shm(name + strlen(SA_SHM_PREFIX), loc);
 	/* A bare name is an shm name; "http://x" fails there on its '/'. */
 	return parse_shm(name, loc);
 }

@@ -23,6 +23,15 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
 diag() { sed 's/^/# /'; }
+# ok when the check exited 0 and printed nothing into $out, else its output.
+clean() {
+	if [ "$2" -eq 0 ] && [ ! -s "$out" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (status $2)"
+		diag <"$out"
+	fi
+}
 
 cd "$MAN_DIR" || exit 99
 have_mandoc=false
@@ -105,25 +114,14 @@ for page in $MAN_PAGES; do
 			mv "$out.rest" "$out"
 			[ "$status" -le 2 ] && status=0
 		fi
-		if [ "$status" -eq 0 ] && [ ! -s "$out" ]; then
-			ok "$page: mandoc -T lint -W style"
-		else
-			not_ok "$page: mandoc -T lint -W style (status $status)"
-			diag <"$out"
-		fi
+		clean "$page: mandoc -T lint -W style" "$status"
 	else
 		skip "$page: mandoc is not installed (Debian: mandoc)"
 	fi
 	if $have_man; then
 		for warnings in --warnings --warnings=w; do
 			man "$warnings" -E UTF-8 -l "$page" 2>"$out" >/dev/null
-			status=$?
-			if [ "$status" -eq 0 ] && [ ! -s "$out" ]; then
-				ok "$page: man $warnings"
-			else
-				not_ok "$page: man $warnings (status $status)"
-				diag <"$out"
-			fi
+			clean "$page: man $warnings" $?
 		done
 	else
 		skip "$page: man or groff is not installed (Debian: man-db, groff-base)"

@@ -141,9 +141,9 @@ const char sapy_list_doc[] =
 "    for name, dtype, dims in SharedArray.list(): ...\n"
 "\n"
 "and has further named fields: full_dtype, typestr, itemsize, nbytes, size,\n"
-"order, mode, uid, gid, mtime, format.  Arrays are read, never mapped.  An\n"
-"array whose field description is unreadable is listed with its plain\n"
-"void dtype.\n"
+"segment_size, order, mode, uid, gid, mtime, format.  Arrays are read, never\n"
+"mapped.  An array whose field description is unreadable is listed with its\n"
+"plain void dtype.\n"
 "\n"
 "Raises FileNotFoundError if DIRECTORY does not exist, and OSError for\n"
 "other failures.  The GIL is released while the directory is read.";

@@ -183,7 +183,7 @@ START_TEST(threads_racing_on_shared_names)
 	struct worker workers[THREADS];
 	pthread_t threads[THREADS];
 	char *dir = t_make_tmpdir();
-	long attempts = 0;
+	long created = 0;
 
 	memset(&race, 0, sizeof(race));
 	race.rounds = getenv("SA_TEST_VALGRIND") ? 300 : 3000;
@@ -210,19 +210,19 @@ START_TEST(threads_racing_on_shared_names)
 	}
 	for (int k = 0; k < NAMES; k++) {
 		const long left = race.created[k] - race.deleted[k];
+		const bool present = exists(race.names[k]);
 
-		ck_assert_msg(left == (exists(race.names[k]) ? 1 : 0),
-		              "%s: %ld created, %ld deleted, yet it %s", race.names[k],
-		              (long)race.created[k], (long)race.deleted[k],
-		              exists(race.names[k]) ? "exists" : "is gone");
+		ck_assert_msg(left == (present ? 1 : 0), "%s: %ld created, %ld deleted, yet it %s",
+		              race.names[k], (long)race.created[k], (long)race.deleted[k],
+		              present ? "exists" : "is gone");
 		ck_assert_int_gt(race.created[k], 10);   /* the race really ran */
-		attempts += race.created[k];
+		created += race.created[k];
 		if (left)
 			ck_assert_int_eq(sa_delete(race.names[k]), 0);
 	}
 	ck_assert_int_gt(race.attached, 10);
 	ck_assert_int_gt(race.listed, 10);
-	printf("# %ld arrays created, %ld attached, %ld lists\n", attempts,
+	printf("# %ld arrays created, %ld attached, %ld lists\n", created,
 	       (long)race.attached, (long)race.listed);
 	fflush(stdout);
 	t_remove_tree(dir);
