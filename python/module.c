@@ -109,7 +109,7 @@ static void module_free(void *module)
 
 static struct PyModuleDef module_def = {
 	PyModuleDef_HEAD_INIT,
-	.m_name = "SharedArray",
+	.m_name = "SharedArray._ext",
 	.m_doc = module_doc,
 	.m_size = sizeof(struct sapy_state),
 	.m_methods = module_methods,
@@ -137,7 +137,7 @@ static PyObject *new_ref(PyObject *obj)
 	return obj;
 }
 
-PyMODINIT_FUNC PyInit_SharedArray(void)
+PyMODINIT_FUNC PyInit__ext(void)
 {
 	PyObject *module;
 	struct sapy_state *state;

@@ -122,6 +122,6 @@ struct sapy_state {
 struct sapy_state *sapy_get_state(PyObject *module);
 
 /* The one exported symbol: the interpreter's entry point. */
-PyMODINIT_FUNC PyInit_SharedArray(void);
+PyMODINIT_FUNC PyInit__ext(void);
 
 #endif /* SAPY_MODULE_H */
