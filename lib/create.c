@@ -243,7 +243,10 @@ static int create_segment(const char *name, const struct sa_location *loc,
 		return ret;
 	ret = fill_segment(p.fd, meta, len, flags);
 	if (ret == 0 && out) {
-		ret = sa_info_new(meta, name, NULL, &info);
+		struct stat st;
+
+		/* The handle remembers which file it maps (identity.c). */
+		ret = fstat(p.fd, &st) < 0 ? -errno : sa_info_new(meta, name, &st, &info);
 		if (ret == 0)
 			ret = sa_array_map(p.fd, info, flags & SA_POPULATE, &array);
 	}

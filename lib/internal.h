@@ -8,6 +8,7 @@
 #define SA_INTERNAL_H
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -147,7 +148,35 @@ int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len);
 
 /* ---- mappings (attach.c) ----------------------------------------------- */
 
+struct sa_array {
+	void *addr;              /* mapped over the whole segment: info->segment_size bytes */
+	unsigned flags;          /* SA_RDONLY, SA_FORTRAN */
+	struct sa_info *info;    /* the validated copy: the segment's own may change;
+	                            info->st is the segment's fstat at attach or create */
+	/*
+	 * A descriptor of the segment, or -1.  An attachment keeps none unless
+	 * a feature needs one (sa_array_file): running out of descriptors is a
+	 * known pain of programs that attach many arrays.
+	 */
+	atomic_int fd;
+};
+
 /* Map FD (SIZE bytes) and wrap it with INFO into a handle; owns INFO. */
 int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out);
+
+/* ---- identity (identity.c) --------------------------------------------- */
+
+/* Whether ST is the file of the segment ARRAY maps (device and inode). */
+bool sa_array_is_file(const sa_array *array, const struct stat *st);
+/*
+ * A descriptor of ARRAY's segment, open for reading (and writing unless the
+ * handle is SA_RDONLY), owned by the handle and closed by sa_detach.  The
+ * first call opens the array's name again and checks that it still names
+ * the same segment: -EIDRM when the name was deleted, or now names another
+ * array, before that.  Thread-safe.
+ */
+int sa_array_file(sa_array *array);
+/* Close the handle's descriptor, if it has one (sa_detach). */
+void sa_array_file_close(sa_array *array);
 
 #endif /* SA_INTERNAL_H */
