@@ -74,6 +74,7 @@ static int prepare_meta(const char *dtype, const char *descr, int ndim,
 	}
 	meta->order = (flags & SA_FORTRAN) ? 'F' : 'C';
 	meta->format = SA_EXT_VERSION;
+	meta->trailer_dims = SA_TRAILER_DIMS_V1;
 	return check_shape(ndim, shape, meta->dtype.itemsize, meta);
 }
 
