@@ -80,6 +80,9 @@ static PyMethodDef module_methods[] = {
 	  sapy_list_doc },
 	{ "stat", (PyCFunction)(void (*)(void))sapy_stat, METH_VARARGS | METH_KEYWORDS,
 	  sapy_stat_doc },
+	{ "_owner_of", sapy_owner_of_py, METH_O,
+	  "_owner_of(obj, /)\n--\n\n"
+	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },
 	{ NULL, NULL, 0, NULL },
 };
 
