@@ -140,27 +140,17 @@ END_TEST
 
 #define RACERS 8
 
-struct race {
-	const char *name;
-	int start[2];
-	int index;
-};
-
-/* Create-or-attach at once with the others; mark our slot in the array. */
-static int racer(void *arg)
+/* Create-or-attach at once with the others; mark slot INDEX of the array. */
+static int racer(void *name, int index)
 {
-	const struct race *r = arg;
 	const size_t shape[1] = { RACERS };
 	sa_array *array;
-	char byte;
 	int ret;
 
 	alarm(60);
-	close(r->start[1]);
-	CHECK(read(r->start[0], &byte, 1) == 0, 100);  /* the parent closes: go */
-	ret = sa_create(r->name, SA_DTYPE_INT64, 1, shape, SA_EXIST_OK, 0600, &array);
+	ret = sa_create(name, SA_DTYPE_INT64, 1, shape, SA_EXIST_OK, 0600, &array);
 	CHECK(ret == 0 || ret == 1, 101);
-	((int64_t *)sa_data(array))[r->index] = r->index + 1;
+	((int64_t *)sa_data(array))[index] = index + 1;
 	CHECK(sa_detach(array) == 0, 102);
 	return ret;
 }
@@ -172,19 +162,11 @@ START_TEST(test_racers_end_with_one_array)
 	for (int round = 0; round < rounds; round++) {
 		pid_t pids[RACERS];
 		int created = 0;
-		struct race r;
 		char name[128];
 		sa_array *array;
 
 		t_shm_name(name, sizeof(name), "race");
-		r.name = name;
-		ck_assert_int_eq(pipe(r.start), 0);
-		for (int i = 0; i < RACERS; i++) {
-			r.index = i;
-			pids[i] = t_fork(racer, &r);
-		}
-		close(r.start[0]);
-		close(r.start[1]);
+		t_fork_together(RACERS, racer, name, pids);
 		for (int i = 0; i < RACERS; i++) {
 			const int status = t_wait(pids[i]);
 

@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -53,22 +52,6 @@ static void note(const char *text)
 
 static const size_t shape4[1] = { 4 };
 
-/*
- * A new array in *ARRAY: a variable whose address is taken stays in the
- * caller's frame, so that memcheck finds it reachable in forked children.
- */
-static void new_array(char *name, size_t len, const char *tag, sa_array **array)
-{
-	t_shm_name(name, len, tag);
-	ck_assert_int_eq(sa_create(name, SA_DTYPE_INT64, 1, shape4, 0, 0600, array), 0);
-}
-
-static void drop_array(sa_array *array, const char *name)
-{
-	ck_assert_int_eq(sa_detach(array), 0);
-	ck_assert_int_eq(sa_delete(name), 0);
-}
-
 static void put_byte(int fd)
 {
 	ck_assert_int_eq(write(fd, "x", 1), 1);
@@ -93,14 +76,14 @@ START_TEST(test_invalid_arguments)
 	char name[128];
 	sa_array *array;
 
-	new_array(name, sizeof(name), "inval", &array);
+	t_new_array(name, sizeof(name), "inval", &array);
 	ck_assert_int_eq(sa_lock(NULL, SA_LOCK_SHARED, 0), -EINVAL);
 	ck_assert_int_eq(sa_lock(array, 2, 0), -EINVAL);
 	ck_assert_int_eq(sa_lock(array, ~0u, -1), -EINVAL);
 	ck_assert_int_eq(sa_unlock(NULL), -EINVAL);
 	ck_assert_int_eq(sa_unlock(array), -ENOLCK);
 	ck_assert_int_eq(sa_lock_query(NULL, NULL), -EINVAL);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -110,7 +93,7 @@ START_TEST(test_deadlock_is_refused)
 	char name[128];
 	sa_array *array;
 
-	new_array(name, sizeof(name), "deadlk", &array);
+	t_new_array(name, sizeof(name), "deadlk", &array);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_SHARED, -1), 0);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_SHARED, -1), -EDEADLK);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, 0), -EDEADLK);
@@ -119,7 +102,7 @@ START_TEST(test_deadlock_is_refused)
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, -1), 0);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, 100), -EDEADLK);
 	ck_assert_int_eq(sa_unlock(array), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -130,7 +113,7 @@ START_TEST(test_descriptor_only_when_locking)
 	sa_array *array, *other;
 	const int before = open_fds();
 
-	new_array(name, sizeof(name), "fds", &array);
+	t_new_array(name, sizeof(name), "fds", &array);
 	ck_assert_int_eq(sa_attach(name, SA_RDONLY, &other), 0);
 	ck_assert_int_eq(open_fds(), before);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, -1), 0);
@@ -142,7 +125,7 @@ START_TEST(test_descriptor_only_when_locking)
 	}
 	ck_assert_int_eq(open_fds(), before + 1);
 	ck_assert_int_eq(sa_detach(other), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 	ck_assert_int_eq(open_fds(), before);
 }
 END_TEST
@@ -191,7 +174,7 @@ START_TEST(test_mutual_exclusion_between_processes)
 	pid_t pids[PROCS];
 	int64_t *data;
 
-	new_array(name, sizeof(name), "mutex", &array);
+	t_new_array(name, sizeof(name), "mutex", &array);
 	data = sa_data(array);
 	/* Each process attaches by its own route: the lock is the array's. */
 	snprintf(path, sizeof(path), "file:///dev/shm/%s", name + strlen("shm://"));
@@ -203,7 +186,7 @@ START_TEST(test_mutual_exclusion_between_processes)
 		ck_assert_int_eq(t_wait(pids[i]), 0);
 	ck_assert_int_eq(data[0], (int64_t)PROCS * rounds);
 	ck_assert_int_eq(data[1], (int64_t)PROCS * rounds * 2);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -246,7 +229,7 @@ static void parent_holds(unsigned how, char tag)
 	struct peer p = { .name = name };
 	pid_t pid;
 
-	new_array(name, sizeof(name), "hold", &array);
+	t_new_array(name, sizeof(name), "hold", &array);
 	ck_assert_int_eq(pipe(p.to_child), 0);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
 	pid = t_fork(try_against_parent, &p);
@@ -258,7 +241,7 @@ static void parent_holds(unsigned how, char tag)
 	put_byte(p.to_child[1]);
 	ck_assert_int_eq(t_wait(pid), 0);
 	alarm(0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 
 START_TEST(test_shared_holders_together)
@@ -295,7 +278,7 @@ START_TEST(test_timed_wait_succeeds)
 	struct peer p = { .name = name };
 	pid_t pid;
 
-	new_array(name, sizeof(name), "timed", &array);
+	t_new_array(name, sizeof(name), "timed", &array);
 	ck_assert_int_eq(pipe(p.to_child), 0);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
 	pid = t_fork(holds_briefly, &p);
@@ -305,7 +288,7 @@ START_TEST(test_timed_wait_succeeds)
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_SHARED, HANG_MS), 0);
 	ck_assert_int_eq(sa_unlock(array), 0);
 	ck_assert_int_eq(t_wait(pid), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -343,7 +326,7 @@ START_TEST(test_killed_holders_never_leave_it_held)
 	sa_array *array;
 	struct peer p = { .name = name };
 
-	new_array(name, sizeof(name), "kill", &array);
+	t_new_array(name, sizeof(name), "kill", &array);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
 	for (int round = 0; round < rounds; round++) {
 		pid_t holder, waiting;
@@ -361,26 +344,20 @@ START_TEST(test_killed_holders_never_leave_it_held)
 		ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, 0), 0);
 		ck_assert_int_eq(sa_unlock(array), 0);
 	}
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
 /* ---- signals ------------------------------------------------------------- */
 
-static void on_signal(int sig)
-{
-	(void)sig;
-}
-
 /* Blocked behind the parent's hold, a signal must end the wait with nothing held. */
 static int interrupted_waiter(void *arg)
 {
 	const struct peer *p = arg;
-	struct sigaction sa = { .sa_handler = on_signal };  /* no SA_RESTART */
 	sa_array *array;
 
 	alarm(HANG_SECONDS);
-	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, 10);
+	CHECK(t_interrupt_on(SIGUSR1) == 0, 10);
 	CHECK(sa_attach(p->name, 0, &array) == 0, 11);
 	CHECK(write(p->to_parent[1], "r", 1) == 1, 12);
 	CHECK(sa_lock(array, SA_LOCK_EXCLUSIVE, p->rounds) == -EINTR, 13);
@@ -396,25 +373,14 @@ static void interrupt_a_waiter(int timeout_ms)
 	sa_array *array, *other;
 	struct peer p = { .name = name, .rounds = timeout_ms };
 	pid_t pid;
-	int flags;
 
-	new_array(name, sizeof(name), "eintr", &array);
+	t_new_array(name, sizeof(name), "eintr", &array);
 	ck_assert_int_eq(pipe(p.to_child), 0);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, -1), 0);
 	pid = t_fork(interrupted_waiter, &p);
 	get_byte(p.to_parent[0]);
-	/* Signal until the child says it was interrupted: it may not wait yet. */
-	flags = fcntl(p.to_parent[0], F_GETFL);
-	ck_assert_int_eq(fcntl(p.to_parent[0], F_SETFL, flags | O_NONBLOCK), 0);
-	for (;;) {
-		char byte;
-
-		usleep(2000);
-		if (read(p.to_parent[0], &byte, 1) == 1)
-			break;
-		ck_assert_int_eq(kill(pid, SIGUSR1), 0);
-	}
+	t_signal_until_told(pid, SIGUSR1, p.to_parent[0]);
 	/* Nothing was left held or queued: the lock is free once the parent lets go. */
 	ck_assert_int_eq(sa_unlock(array), 0);
 	ck_assert_int_eq(sa_attach(name, 0, &other), 0);
@@ -423,7 +389,7 @@ static void interrupt_a_waiter(int timeout_ms)
 	ck_assert_int_eq(sa_detach(other), 0);
 	put_byte(p.to_child[1]);
 	ck_assert_int_eq(t_wait(pid), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 
 START_TEST(test_signal_interrupts_untimed_wait)
@@ -482,7 +448,7 @@ START_TEST(test_threads_of_one_handle_exclude_each_other)
 	struct shared_handle h[THREADS];
 	pthread_t threads[THREADS];
 
-	new_array(name, sizeof(name), "threads", &array);
+	t_new_array(name, sizeof(name), "threads", &array);
 	for (int i = 0; i < THREADS; i++) {
 		h[i] = (struct shared_handle){ .array = array,
 		                               .rounds = under_valgrind() ? 100 : 2000 };
@@ -493,7 +459,7 @@ START_TEST(test_threads_of_one_handle_exclude_each_other)
 		ck_assert_int_eq(h[i].result, 0);
 	}
 	ck_assert_int_eq(((int64_t *)sa_data(array))[0], (int64_t)THREADS * h[0].rounds);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -533,7 +499,7 @@ START_TEST(test_threads_of_one_handle_like_processes)
 	struct shared_handle h = { 0 };
 	pthread_t thread;
 
-	new_array(name, sizeof(name), "thr2", &array);
+	t_new_array(name, sizeof(name), "thr2", &array);
 	h.array = array;
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, -1), 0);
 	ck_assert_int_eq(try_in_thread(array, SA_LOCK_SHARED), -EAGAIN);
@@ -548,7 +514,7 @@ START_TEST(test_threads_of_one_handle_like_processes)
 	ck_assert_int_eq(try_in_thread(array, SA_LOCK_EXCLUSIVE), -EAGAIN);
 	ck_assert_int_eq(sa_unlock(array), 0);
 	ck_assert_int_eq(try_in_thread(array, SA_LOCK_EXCLUSIVE), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -583,7 +549,7 @@ START_TEST(test_forked_child_contends_with_parent)
 	struct peer p = { 0 };
 	pid_t pid;
 
-	new_array(name, sizeof(name), "fork", &array);
+	t_new_array(name, sizeof(name), "fork", &array);
 	p.handle = array;
 	ck_assert_int_eq(pipe(p.to_child), 0);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
@@ -600,7 +566,7 @@ START_TEST(test_forked_child_contends_with_parent)
 	ck_assert_int_eq(t_wait(pid), 0);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, 0), 0);
 	ck_assert_int_eq(sa_unlock(array), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -611,7 +577,7 @@ START_TEST(test_read_only_takes_shared_only)
 	char name[128];
 	sa_array *array, *ro;
 
-	new_array(name, sizeof(name), "ro", &array);
+	t_new_array(name, sizeof(name), "ro", &array);
 	ck_assert_int_eq(sa_attach(name, SA_RDONLY, &ro), 0);
 	ck_assert_int_eq(sa_lock(ro, SA_LOCK_EXCLUSIVE, 0), -EPERM);
 	ck_assert_int_eq(sa_lock(ro, SA_LOCK_EXCLUSIVE, -1), -EPERM);
@@ -621,7 +587,7 @@ START_TEST(test_read_only_takes_shared_only)
 	ck_assert_int_eq(sa_unlock(array), 0);
 	ck_assert_int_eq(sa_unlock(ro), 0);
 	ck_assert_int_eq(sa_detach(ro), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -656,7 +622,7 @@ START_TEST(test_query)
 	char name[128], *dir = t_make_tmpdir(), path[512];
 	sa_array *array;
 
-	new_array(name, sizeof(name), "query", &array);
+	t_new_array(name, sizeof(name), "query", &array);
 	ck_assert_int_eq(sa_lock_query(name, NULL), 0);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_SHARED, -1), 0);
 	ck_assert_int_eq(sa_lock_query(name, NULL), 1);
@@ -668,7 +634,7 @@ START_TEST(test_query)
 	snprintf(path, sizeof(path), "file://%s/none", dir);
 	ck_assert_int_eq(sa_lock_query(path, NULL), -ENOENT);
 	ck_assert_int_eq(sa_lock_query("", NULL), -EINVAL);
-	drop_array(array, name);
+	t_drop_array(array, name);
 	t_remove_tree(dir);
 	free(dir);
 }
@@ -695,7 +661,7 @@ START_TEST(test_deleted_name)
 	struct shared_handle h;
 	pthread_t thread;
 
-	new_array(name, sizeof(name), "idrm", &array);
+	t_new_array(name, sizeof(name), "idrm", &array);
 	ck_assert_int_eq(sa_attach(name, 0, &late), 0);
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_SHARED, -1), 0);
 	ck_assert_int_eq(sa_delete(name), 0);
@@ -712,7 +678,7 @@ START_TEST(test_deleted_name)
 	ck_assert_int_eq(sa_lock(array, SA_LOCK_EXCLUSIVE, 0), 0);  /* another file */
 	ck_assert_int_eq(sa_detach(late), 0);
 	ck_assert_int_eq(sa_detach(array), 0);
-	drop_array(replaced, name);
+	t_drop_array(replaced, name);
 }
 END_TEST
 

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,29 +30,13 @@ static bool under_valgrind(void)
 	return getenv("SA_TEST_VALGRIND") != NULL;
 }
 
-/*
- * A new array in *ARRAY: a variable whose address is taken stays in the
- * caller's frame, so that memcheck finds it reachable in forked children.
- */
-static void new_array(char *name, size_t len, const char *tag, sa_array **array)
-{
-	t_shm_name(name, len, tag);
-	ck_assert_int_eq(sa_create(name, SA_DTYPE_INT64, 1, shape4, 0, 0600, array), 0);
-}
-
-static void drop_array(sa_array *array, const char *name)
-{
-	ck_assert_int_eq(sa_detach(array), 0);
-	ck_assert_int_eq(sa_delete(name), 0);
-}
-
 START_TEST(test_counts_and_returns_at_once)
 {
 	char name[128];
 	sa_array *array;
 	unsigned long long gen = 99;
 
-	new_array(name, sizeof(name), "count", &array);
+	t_new_array(name, sizeof(name), "count", &array);
 	ck_assert_uint_eq(sa_generation(array), 0);
 	ck_assert_int_eq(sa_notify(array), 0);
 	ck_assert_int_eq(sa_notify(array), 0);
@@ -66,7 +49,7 @@ START_TEST(test_counts_and_returns_at_once)
 	ck_assert_uint_eq(gen, 2);
 	ck_assert_int_eq(sa_wait(array, 2, 20, &gen), -ETIMEDOUT);
 	ck_assert_uint_eq(gen, 2);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -75,7 +58,7 @@ START_TEST(test_invalid_arguments)
 	char name[128];
 	sa_array *array, *ro;
 
-	new_array(name, sizeof(name), "inval", &array);
+	t_new_array(name, sizeof(name), "inval", &array);
 	ck_assert_int_eq(sa_notify(NULL), -EINVAL);
 	ck_assert_int_eq(sa_wait(NULL, 0, 0, NULL), -EINVAL);
 	ck_assert_uint_eq(sa_generation(NULL), 0);
@@ -88,7 +71,7 @@ START_TEST(test_invalid_arguments)
 	ck_assert_int_eq(sa_wait(ro, 0, HANG_MS, NULL), 0);
 	ck_assert_uint_eq(sa_generation(ro), 1);
 	ck_assert_int_eq(sa_detach(ro), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -136,9 +119,9 @@ START_TEST(test_wakes_another_process)
 	char name[128];
 	sa_array *array;
 
-	new_array(name, sizeof(name), "wake", &array);
+	t_new_array(name, sizeof(name), "wake", &array);
 	wake_another_process(name, array);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
@@ -208,16 +191,16 @@ START_TEST(test_no_lost_wake_up)
 	struct peer pong_side = { .name = b_name, .other = a_name, .rounds = rounds };
 	pid_t pids[2];
 
-	new_array(a_name, sizeof(a_name), "ping", &a);
-	new_array(b_name, sizeof(b_name), "pong", &b);
+	t_new_array(a_name, sizeof(a_name), "ping", &a);
+	t_new_array(b_name, sizeof(b_name), "pong", &b);
 	pids[1] = t_fork(pong, &pong_side);
 	pids[0] = t_fork(ping_pong, &ping_side);
 	ck_assert_int_eq(t_wait(pids[0]), 0);
 	ck_assert_int_eq(t_wait(pids[1]), 0);
 	ck_assert_uint_eq(sa_generation(a), (unsigned long long)rounds);
 	ck_assert_uint_eq(sa_generation(b), (unsigned long long)rounds);
-	drop_array(a, a_name);
-	drop_array(b, b_name);
+	t_drop_array(a, a_name);
+	t_drop_array(b, b_name);
 }
 END_TEST
 
@@ -230,7 +213,7 @@ START_TEST(test_wakes_every_waiter)
 	struct peer p = { .name = name };
 	pid_t pids[WAITERS];
 
-	new_array(name, sizeof(name), "all", &array);
+	t_new_array(name, sizeof(name), "all", &array);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
 	for (int i = 0; i < WAITERS; i++)
 		pids[i] = t_fork(waits_once, &p);
@@ -241,26 +224,20 @@ START_TEST(test_wakes_every_waiter)
 	ck_assert_int_eq(sa_notify(array), 0);
 	for (int i = 0; i < WAITERS; i++)
 		ck_assert_int_eq(t_wait(pids[i]), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 
 /* ---- signals ---------------------------------------------------------------- */
 
-static void on_signal(int sig)
-{
-	(void)sig;
-}
-
 static int interrupted(void *arg)
 {
 	const struct peer *p = arg;
-	struct sigaction sa = { .sa_handler = on_signal };  /* no SA_RESTART */
 	unsigned long long gen = 99;
 	sa_array *array;
 
 	alarm(HANG_SECONDS);
-	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, 10);
+	CHECK(t_interrupt_on(SIGUSR1) == 0, 10);
 	CHECK(sa_attach(p->name, SA_RDONLY, &array) == 0, 11);
 	CHECK(write(p->to_parent[1], "r", 1) == 1, 12);
 	CHECK(sa_wait(array, 0, p->rounds, &gen) == -EINTR, 13);
@@ -276,19 +253,13 @@ static void interrupt_a_waiter(int timeout_ms)
 	struct peer p = { .name = name, .rounds = timeout_ms };
 	pid_t pid;
 
-	new_array(name, sizeof(name), "eintr", &array);
+	t_new_array(name, sizeof(name), "eintr", &array);
 	ck_assert_int_eq(pipe(p.to_parent), 0);
 	pid = t_fork(interrupted, &p);
 	ck_assert_int_eq(read(p.to_parent[0], &byte, 1), 1);
-	ck_assert_int_eq(fcntl(p.to_parent[0], F_SETFL, O_NONBLOCK), 0);
-	for (;;) {
-		usleep(2000);
-		if (read(p.to_parent[0], &byte, 1) == 1)
-			break;
-		ck_assert_int_eq(kill(pid, SIGUSR1), 0);
-	}
+	t_signal_until_told(pid, SIGUSR1, p.to_parent[0]);
 	ck_assert_int_eq(t_wait(pid), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 
 START_TEST(test_signal_interrupts_untimed_wait)
@@ -374,7 +345,7 @@ START_TEST(test_carry_into_the_high_word)
 	const uint32_t max = UINT32_MAX;
 	unsigned long long gen;
 
-	new_array(name, sizeof(name), "carry", &array);
+	t_new_array(name, sizeof(name), "carry", &array);
 	end = (unsigned char *)sa_map_addr(array) + sa_map_size(array);
 	memcpy(end - 8, &max, 4);
 	ck_assert_uint_eq(sa_generation(array), UINT32_MAX);
@@ -384,7 +355,7 @@ START_TEST(test_carry_into_the_high_word)
 	ck_assert_uint_eq(gen, 1ull << 32);
 	/* Same low word, other high word: a different generation. */
 	ck_assert_int_eq(sa_wait(array, 0, 0, &gen), 0);
-	drop_array(array, name);
+	t_drop_array(array, name);
 }
 END_TEST
 

@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"  dump [--full] NAME           print the values, as numpy does (alias: cat)\n"
 	"  wait [--timeout S] [--since GEN] NAME\n"
 	"                               wait until NAME is notified; print its generation\n"
-	"  notify NAME...               wake the processes waiting on each NAME\n"
+	"  notify NAME                  wake the processes waiting on NAME\n"
 	"\n"
 	"NAME is shm://NAME, a bare NAME (shared memory) or file://PATH.\n"
 	"SHAPE is like 3x4, 3,4 or (3, 4); \"\" or () makes a 0-d array.\n"

@@ -6,7 +6,7 @@
  *
  * wait blocks (no CPU) until another process notifies the array, and
  * prints the generation it reached; --since makes a loop of waits miss
- * nothing in between.  notify wakes every waiter of the arrays named.
+ * nothing in between.  notify wakes every waiter of the array.
  */
 #include "config.h"
 
@@ -29,9 +29,9 @@ static const char wait_usage[] =
 	"                        g=$(sharedarray wait --since \"$g\" NAME); ...; done\n";
 
 static const char notify_usage[] =
-	"Usage: sharedarray notify NAME...\n"
-	"Add 1 to the generation of each array NAME and wake the processes waiting\n"
-	"on it (sharedarray wait, sa_wait(3)).\n";
+	"Usage: sharedarray notify NAME\n"
+	"Add 1 to the generation of array NAME and wake the processes waiting on it\n"
+	"(sharedarray wait, sa_wait(3)).\n";
 
 /* Seconds, decimals allowed, as the library's milliseconds; -1 if invalid. */
 static int parse_timeout(const char *text)
@@ -115,7 +115,8 @@ int cmd_notify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, status = EXIT_SUCCESS;
+	sa_array *array;
+	int c, ret;
 
 	opterr = 0;
 	optind = 0;
@@ -125,20 +126,16 @@ int cmd_notify(int argc, char **argv)
 		default: return tool_option_error("notify", c, argv);
 		}
 	}
-	if (optind == argc)
-		return tool_usage_error("notify", "expects at least one NAME");
-	for (int i = optind; i < argc; i++) {
-		sa_array *array;
-		int ret = sa_attach(argv[i], 0, &array);
-
-		if (ret == 0) {
-			ret = sa_notify(array);
-			sa_detach(array);
-		}
-		if (ret < 0) {
-			tool_fail(argv[i], ret);
-			status = EXIT_FAILURE;
-		}
+	if (argc - optind != 1)
+		return tool_usage_error("notify", "expects one NAME");
+	ret = sa_attach(argv[optind], 0, &array);
+	if (ret == 0) {
+		ret = sa_notify(array);
+		sa_detach(array);
 	}
-	return status;
+	if (ret < 0) {
+		tool_fail(argv[optind], ret);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
 }

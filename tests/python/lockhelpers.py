@@ -134,3 +134,24 @@ def python_child(code, *args):
     import subprocess
     return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+
+
+def signal_while_blocked(code, args, sig, times=1, then=None):
+    """Run CODE (it prints "waiting" before it blocks); send SIG TIMES times,
+    each once it sleeps; call THEN; return its status and its output after
+    "waiting"."""
+    child = python_child(code, *args)
+    try:
+        assert child.stdout.readline() == "waiting\n"
+        for _ in range(times):
+            wait_until_asleep(child.pid)
+            child.send_signal(sig)
+        if then:
+            wait_until_asleep(child.pid)
+            then()
+        out, err = child.communicate(timeout=HANG)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    return child.returncode, out, err

@@ -175,34 +175,21 @@ def test_ctrl_c_while_waiting_raises_keyboard_interrupt(shm_name, timeout):
     name = shm_name()
     a = sa.create(name, 3)
     with sa.lock(a):
-        child = lockhelpers.python_child(lockhelpers.BLOCK_IN_LOCK, name, timeout)
-        assert child.stdout.readline() == "waiting\n"
-        lockhelpers.wait_until_asleep(child.pid)
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=HANG)
-    assert child.returncode == 0, err
+        status, out, err = lockhelpers.signal_while_blocked(
+            lockhelpers.BLOCK_IN_LOCK, (name, timeout), signal.SIGINT)
+    assert status == 0, err
     assert out == "interrupted\n"
 
 
 def test_signal_handlers_run_and_the_wait_goes_on(shm_name):
     name = shm_name()
-    a = sa.create(name, 3)
-    lock = sa.lock(a)
+    lock = sa.lock(sa.create(name, 3))
     lock.acquire()
-    try:
-        child = lockhelpers.python_child(lockhelpers.SURVIVE_SIGNALS, name, "lock")
-        assert child.stdout.readline() == "waiting\n"
-        lockhelpers.wait_until_asleep(child.pid)
-        for _ in range(3):
-            child.send_signal(signal.SIGUSR1)
-            lockhelpers.wait_until_asleep(child.pid)
-    finally:
-        lock.release()
-    out, err = child.communicate(timeout=HANG)
-    assert child.returncode == 0, err
-    lines = out.splitlines()
-    assert lines[0] == "acquired" and lines[1].startswith("signals ")
-    assert int(lines[1].split()[1]) >= 1
+    status, out, err = lockhelpers.signal_while_blocked(
+        lockhelpers.SURVIVE_SIGNALS, (name, "lock"), signal.SIGUSR1, times=3, then=lock.release)
+    assert status == 0, err
+    assert out.splitlines()[0] == "acquired"
+    assert int(out.splitlines()[1].split()[1]) >= 1
 
 
 # ---- create(..., exist_ok=True) -----------------------------------------------

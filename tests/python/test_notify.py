@@ -110,26 +110,18 @@ def test_segment_of_the_original_with_room(shm_name):
 def test_ctrl_c_while_waiting_raises_keyboard_interrupt(shm_name, timeout):
     name = shm_name()
     sa.create(name, 3)
-    child = lockhelpers.python_child(lockhelpers.BLOCK_IN_WAIT, name, timeout)
-    assert child.stdout.readline() == "waiting\n"
-    lockhelpers.wait_until_asleep(child.pid)
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=HANG)
-    assert child.returncode == 0, err
+    status, out, err = lockhelpers.signal_while_blocked(
+        lockhelpers.BLOCK_IN_WAIT, (name, timeout), signal.SIGINT)
+    assert status == 0, err
     assert out == "interrupted\n"
 
 
 def test_signal_handlers_run_and_the_wait_goes_on(shm_name):
     name = shm_name()
     a = sa.create(name, 3)
-    child = lockhelpers.python_child(lockhelpers.SURVIVE_SIGNALS, name, "wait", "0")
-    assert child.stdout.readline() == "waiting\n"
-    lockhelpers.wait_until_asleep(child.pid)
-    for _ in range(3):
-        child.send_signal(signal.SIGUSR1)
-        lockhelpers.wait_until_asleep(child.pid)
-    sa.notify(a)
-    out, err = child.communicate(timeout=HANG)
-    assert child.returncode == 0, err
-    lines = out.splitlines()
-    assert lines[0] == "notified" and int(lines[1].split()[1]) >= 1
+    status, out, err = lockhelpers.signal_while_blocked(
+        lockhelpers.SURVIVE_SIGNALS, (name, "wait", "0"), signal.SIGUSR1, times=3,
+        then=lambda: sa.notify(a))
+    assert status == 0, err
+    assert out.splitlines()[0] == "notified"
+    assert int(out.splitlines()[1].split()[1]) >= 1
