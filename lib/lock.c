@@ -107,7 +107,11 @@ static struct lock_node *node_new(int fd, int status)
 	return n;
 }
 
-/* A new open file description of the file FD is open on, checked to be ARRAY's. */
+/*
+ * A new open file description of the file FD is open on, checked to be
+ * ARRAY's.  Without /proc, or if the program closed FD behind our back,
+ * through the name instead.
+ */
 static int reopen_descriptor(const sa_array *array, int fd)
 {
 	const int flags = ((array->flags & SA_RDONLY) ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY;
@@ -117,13 +121,13 @@ static int reopen_descriptor(const sa_array *array, int fd)
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	copy = open(path, flags);
-	if (copy < 0)
-		return errno == ENOENT ? sa_array_reopen(array) : -errno;  /* no /proc */
-	if (fstat(copy, &st) < 0 || !sa_array_is_file(array, &st)) {
+	if (copy < 0 && errno != ENOENT && errno != ENOTDIR)
+		return -errno;
+	if (copy >= 0 && fstat(copy, &st) == 0 && sa_array_is_file(array, &st))
+		return copy;
+	if (copy >= 0)
 		close(copy);
-		return -EIDRM;
-	}
-	return copy;
+	return sa_array_reopen(array);
 }
 
 /* A live descriptor of the pool S or of those it forked from, or -1. */
