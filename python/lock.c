@@ -48,6 +48,14 @@ const char sapy_lock_doc[] =
 "Does not take the lock itself.  Raises TypeError if ARRAY is not memory\n"
 "of a shared array.  See Lock.acquire() for the errors of taking it.";
 
+/*
+ * A timed sa_lock retries, sleeping between tries, and a signal that comes
+ * while it tries rather than sleeps runs its handler without ending the
+ * wait (sa_lock(3)).  Asking for at most this long at a time, and looking
+ * at signals in between, keeps Ctrl-C prompt all the same.
+ */
+#define SLICE_MS 50
+
 /* sa_lock until it is taken, waited out, or a signal handler raises. */
 static int take(Lock *self, double seconds)
 {
@@ -56,10 +64,12 @@ static int take(Lock *self, double seconds)
 	int ret, ms = sapy_timeout_ms(deadline);
 
 	for (;;) {
+		const int slice = ms > SLICE_MS ? SLICE_MS : ms;
+
 		Py_BEGIN_ALLOW_THREADS
-		ret = sa_lock(array, self->how, ms);
+		ret = sa_lock(array, self->how, slice);
 		Py_END_ALLOW_THREADS
-		if (ret != -EINTR)
+		if (ret != -EINTR && !(ret == -ETIMEDOUT && slice != ms))
 			return ret;
 		if (PyErr_CheckSignals() < 0)
 			return -EINTR;
