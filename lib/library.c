@@ -25,7 +25,7 @@ SA_EXPORT const char *sa_strerror(int error)
 	case EBADMSG: return "not a shared array, or its metadata is corrupt";
 	case ENOSPC: return "no space left for the array on its filesystem";
 	case EACCES: return "permission denied";
-	case ENOTSUP: return "not supported (object dtype, or no shared memory directory)";
+	case ENOTSUP: return "not supported (object dtype, no shared memory directory, or no /proc)";
 	case ENOMEM: return "out of memory or address space";
 	}
 #ifdef HAVE_STRERRORDESC_NP

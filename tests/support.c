@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,4 +176,70 @@ size_t t_legacy_segment(unsigned char *buf, size_t cap, int slots, int32_t typen
 	for (int i = 0; i < ndims && i < slots; i++)
 		memcpy(t + 36 + 8 * (size_t)i, &dims[i], 8);
 	return size + trailer;
+}
+
+void t_shm_path(char *buf, size_t len, const char *bare)
+{
+	snprintf(buf, len, "/dev/shm/%s", bare);
+}
+
+ino_t t_inode_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+struct t_holder t_holder_start(const char *name, unsigned flags)
+{
+	int ready[2], orders[2];
+	struct t_holder h;
+	char c = 0;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(orders), 0);
+	fflush(NULL);
+	h.pid = fork();
+	ck_assert_int_ge(h.pid, 0);
+	if (h.pid == 0) {
+		sa_array *array;
+		int ret;
+
+		close(ready[0]);
+		close(orders[1]);
+		/* An independent program: it inherits none of the parent's holds. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != ready[1] && fd != orders[0])
+				close(fd);
+		ret = sa_attach(name, flags, &array);
+		c = ret == 0 ? 'a' : 'e';
+		if (write(ready[1], &c, 1) != 1 || ret < 0)
+			_exit(3);
+		if (read(orders[0], &c, 1) != 1)
+			_exit(4);  /* the parent went away */
+		if (c == 'd')
+			_exit(sa_detach(array) == 0 ? 0 : 5);
+		_exit(0);  /* 'x': a C program that exits without detaching */
+	}
+	close(ready[1]);
+	close(orders[0]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(c, 'a');
+	close(ready[0]);
+	h.orders = orders[1];
+	return h;
+}
+
+void t_holder_order(struct t_holder *h, char order)
+{
+	ck_assert_int_eq(write(h->orders, &order, 1), 1);
+	ck_assert_int_eq(t_wait(h->pid), 0);
+	close(h->orders);
+}
+
+void t_holder_kill(struct t_holder *h)
+{
+	ck_assert_int_eq(kill(h->pid, SIGKILL), 0);
+	ck_assert_int_eq(t_wait(h->pid), 128 + SIGKILL);
+	close(h->orders);
 }

@@ -63,4 +63,24 @@ size_t t_legacy_segment(unsigned char *buf, size_t cap, int slots, int32_t typen
                         int32_t itemsize, int32_t ndims, const int64_t *dims,
                         uint64_t size, const void *data);
 
+/* /dev/shm/BARE: where a bare shm name's segment lives. */
+void t_shm_path(char *buf, size_t len, const char *bare);
+/* The inode PATH names now (lstat), or 0 when it names nothing. */
+ino_t t_inode_of(const char *path);
+
+/*
+ * A child process that attaches NAME with FLAGS, says it did, and waits for
+ * an order: 'd' detach and exit, 'x' exit without detaching.  Or kill it.
+ */
+struct t_holder {
+	pid_t pid;
+	int orders;   /* the pipe its orders come through */
+};
+
+struct t_holder t_holder_start(const char *name, unsigned flags);
+/* Give H its order and check it exits 0. */
+void t_holder_order(struct t_holder *h, char order);
+/* SIGKILL H and reap it. */
+void t_holder_kill(struct t_holder *h);
+
 #endif
