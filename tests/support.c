@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <grp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,6 +136,22 @@ int t_private_shm(const char *size)
 	return t_private_tmpfs("/dev/shm", size);
 }
 
+pid_t t_fork_pid_namespace(void)
+{
+	pid_t pid;
+	int ret = unshare(CLONE_NEWPID) < 0 ? -errno : private_namespace();
+
+	if (ret < 0)
+		return ret;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0 && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		_exit(99);
+	return pid;
+}
+
 void t_write_file(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -192,6 +210,19 @@ ino_t t_inode_of(const char *path)
 
 struct t_holder t_holder_start(const char *name, unsigned flags)
 {
+	return t_holder_start_as(name, flags, (uid_t)-1);
+}
+
+int t_become(uid_t uid)
+{
+	if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0)
+		return -errno;
+	/* As after an exec: a user's own processes may read its /proc files. */
+	return prctl(PR_SET_DUMPABLE, 1) < 0 ? -errno : 0;
+}
+
+struct t_holder t_holder_start_as(const char *name, unsigned flags, uid_t uid)
+{
 	int ready[2], orders[2];
 	struct t_holder h;
 	char c = 0;
@@ -211,7 +242,9 @@ struct t_holder t_holder_start(const char *name, unsigned flags)
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != ready[1] && fd != orders[0])
 				close(fd);
-		ret = sa_attach(name, flags, &array);
+		ret = uid == (uid_t)-1 ? 0 : t_become(uid);
+		if (ret == 0)
+			ret = sa_attach(name, flags, &array);
 		c = ret == 0 ? 'a' : 'e';
 		if (write(ready[1], &c, 1) != 1 || ret < 0)
 			_exit(3);

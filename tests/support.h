@@ -47,6 +47,14 @@ void t_remove_tree(const char *dir);
 int t_private_shm(const char *size);
 /* Root only: mount a tmpfs of SIZE on DIR in a private mount namespace. */
 int t_private_tmpfs(const char *dir, const char *size);
+/*
+ * Root only: fork into a new PID namespace and a private mount namespace,
+ * where the child is process 1 and /proc shows that namespace alone: 0 in
+ * the child, its pid in the parent, or -errno.
+ */
+pid_t t_fork_pid_namespace(void);
+/* Root only: become user UID (group UID too) as a login would: 0 or -errno. */
+int t_become(uid_t uid);
 
 /* Write LEN bytes to a new file PATH (mode 0644). */
 void t_write_file(const char *path, const void *data, size_t len);
@@ -78,6 +86,8 @@ struct t_holder {
 };
 
 struct t_holder t_holder_start(const char *name, unsigned flags);
+/* The same as user UID (root only; (uid_t)-1: this process's user). */
+struct t_holder t_holder_start_as(const char *name, unsigned flags, uid_t uid);
 /* Give H its order and check it exits 0. */
 void t_holder_order(struct t_holder *h, char order);
 /* SIGKILL H and reap it. */
