@@ -3,7 +3,7 @@
 """Share numpy arrays between processes, by name."""
 
 import os
-from typing import Any, Final, Literal, Optional, Sequence, SupportsIndex, Tuple, Type, Union, final
+from typing import Any, Final, List, Literal, Optional, Sequence, SupportsIndex, Tuple, Type, Union, final
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -30,6 +30,8 @@ class MapOwner:
     def size(self) -> int: ...
     @property
     def readonly(self) -> bool: ...
+    @property
+    def transient(self) -> bool: ...
     def msync(self, flags: int) -> None: ...
     def mlock(self) -> None: ...
     def munlock(self) -> None: ...
@@ -75,6 +77,8 @@ class ArrayDesc(Tuple[bytes, Type[np.generic], Tuple[int, ...]]):
     def mtime(self) -> int: ...
     @property
     def format(self) -> int: ...
+    @property
+    def transient(self) -> bool: ...
 
 def create(
     name: _Name,
@@ -84,6 +88,7 @@ def create(
     mode: Optional[int] = None,
     reserve: bool = False,
     populate: bool = False,
+    transient: bool = False,
 ) -> NDArray[Any]:
     """Create a new zero-filled shared array NAME; FileExistsError if taken."""
 
@@ -98,3 +103,6 @@ def list(directory: Optional[_Name] = None) -> Tuple[ArrayDesc, ...]:
 
 def stat(name: _Name) -> ArrayDesc:
     """The description of array NAME, without attaching it."""
+
+def holders(name: _Name) -> List[int]:
+    """The pids of the processes that have array NAME mapped, sorted."""

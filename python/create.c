@@ -16,7 +16,7 @@
 #include "module.h"
 
 const char sapy_create_doc[] =
-"create($module, /, name, shape, dtype=None, order='C', mode=None, reserve=False, populate=False)\n--\n\n"
+"create($module, /, name, shape, dtype=None, order='C', mode=None, reserve=False, populate=False, transient=False)\n--\n\n"
 "Create a new, zero-filled array NAME in shared memory and return it as a\n"
 "numpy array whose memory is the shared segment.\n"
 "\n"
@@ -36,6 +36,13 @@ const char sapy_create_doc[] =
 "          OSError(ENOSPC) here rather than SIGBUS at first touch.\n"
 "populate  allocate (as reserve does) and pre-fault the whole mapping, so\n"
 "          that first touches cost nothing.\n"
+"transient remove the array as soon as no process holds it: when the last\n"
+"          array or view of it is dropped, here and in every process that\n"
+"          attached it, or when they have all ended, however they ended\n"
+"          (killed: the next call that comes across it removes it).  Until\n"
+"          then it is an array like any other.  The array returned holds it\n"
+"          (MapOwner.transient); so does every attach() of it, and\n"
+"          multiprocessing children let go of theirs when they end.\n"
 "\n"
 "Creation is atomic: other processes see no array or the complete one.  An\n"
 "array that cannot fit in the filesystem's free space is refused\n"
@@ -158,7 +165,9 @@ static PyObject *create_array(PyObject *module, const struct request *r)
 	if (ret < 0)
 		return sapy_raise(ret, r->name);
 	result = sapy_array_from_handle(array, 0, r->name);
-	if (!result) {
+	if (result && sapy_transient_track(module, result) < 0)
+		Py_CLEAR(result);  /* detached: a transient array goes with it */
+	if (!result && !(r->flags & SA_TRANSIENT)) {
 		/* The caller gets no array: leave nothing behind either. */
 		Py_BEGIN_ALLOW_THREADS
 		sa_delete(r->path);
@@ -170,7 +179,7 @@ static PyObject *create_array(PyObject *module, const struct request *r)
 PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "shape", "dtype", "order", "mode", "reserve",
-	                          "populate", NULL };
+	                          "populate", "transient", NULL };
 	PyObject *name, *name_bytes = NULL, *mode_obj = Py_None, *result = NULL;
 	PyObject *typestr = NULL, *description = NULL;
 	PyArray_Dims dims_arg = { NULL, 0 };
@@ -178,14 +187,14 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	NPY_ORDER order = NPY_CORDER;
 	npy_intp dims[NPY_MAXDIMS];
 	size_t shape[NPY_MAXDIMS];
-	int ndim, reserve = 0, populate = 0;
+	int ndim, reserve = 0, populate = 0, transient = 0;
 	mode_t mode;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Opp:create", kwlist, &name,
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Oppp:create", kwlist, &name,
 	                                 PyArray_IntpConverter, &dims_arg,
 	                                 PyArray_DescrConverter, &descr,
 	                                 PyArray_OrderConverter, &order,
-	                                 &mode_obj, &reserve, &populate))
+	                                 &mode_obj, &reserve, &populate, &transient))
 		goto out;
 	if (order != NPY_CORDER && order != NPY_FORTRANORDER) {
 		PyErr_SetString(PyExc_ValueError, "only 'C' or 'F' order is permitted");
@@ -211,7 +220,8 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 		.ndim = ndim,
 		.shape = shape,
 		.flags = (order == NPY_FORTRANORDER ? SA_FORTRAN : 0) |
-		         (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0),
+		         (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0) |
+		         (transient ? SA_TRANSIENT : 0),
 		.mode = mode,
 	});
 out:

@@ -30,8 +30,9 @@ PyDoc_STRVAR(module_doc,
 "\n"
 "FUNCTIONS\n"
 "    create(name, shape, dtype=float, order='C', mode=None,\n"
-"           reserve=False, populate=False)\n"
-"        a new zero-filled array.\n"
+"           reserve=False, populate=False, transient=False)\n"
+"        a new zero-filled array; a transient one is removed as soon\n"
+"        as no process holds it.\n"
 "    attach(name, ro=False, populate=False)\n"
 "        an existing array, read-write or read-only.\n"
 "    delete(name)\n"
@@ -40,6 +41,8 @@ PyDoc_STRVAR(module_doc,
 "        the arrays in /dev/shm, or in a directory of file:// arrays.\n"
 "    stat(name)\n"
 "        one array's description, without attaching it.\n"
+"    holders(name)\n"
+"        the pids of the processes that have the array mapped.\n"
 "\n"
 "    The arrays returned have a SharedArray.MapOwner as their .base, with\n"
 "    msync(flags), mlock(), munlock(), name, addr and size.  The segment\n"
@@ -80,6 +83,8 @@ static PyMethodDef module_methods[] = {
 	  sapy_list_doc },
 	{ "stat", (PyCFunction)(void (*)(void))sapy_stat, METH_VARARGS | METH_KEYWORDS,
 	  sapy_stat_doc },
+	{ "holders", (PyCFunction)(void (*)(void))sapy_holders, METH_VARARGS | METH_KEYWORDS,
+	  sapy_holders_doc },
 	{ "_owner_of", sapy_owner_of_py, METH_O,
 	  "_owner_of(obj, /)\n--\n\n"
 	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },

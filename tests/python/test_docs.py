@@ -12,15 +12,17 @@ import pytest
 import SharedArray as sa
 
 SIGNATURES = {
-    "create": ["name", "shape", "dtype", "order", "mode", "reserve", "populate"],
+    "create": ["name", "shape", "dtype", "order", "mode", "reserve", "populate", "transient"],
     "attach": ["name", "ro", "populate"],
     "delete": ["name"],
     "list": ["directory"],
     "stat": ["name"],
+    "holders": ["name"],
 }
 
 DEFAULTS = {
-    "create": {"order": "C", "mode": None, "reserve": False, "populate": False},
+    "create": {"order": "C", "mode": None, "reserve": False, "populate": False,
+               "transient": False},
     "attach": {"ro": False, "populate": False},
     "list": {"directory": None},
 }
@@ -48,14 +50,15 @@ def test_function_docstrings(function):
 
 def test_owner_docstrings():
     assert sa.MapOwner.__doc__ and "base" in sa.MapOwner.__doc__
-    for attr in ("msync", "mlock", "munlock", "name", "addr", "size", "readonly"):
+    for attr in ("msync", "mlock", "munlock", "name", "addr", "size", "readonly", "transient"):
         assert getattr(sa.MapOwner, attr).__doc__, attr
     assert list(inspect.signature(sa.MapOwner.msync).parameters) == ["self", "flags"]
 
 
 def test_arraydesc_docstrings():
     assert sa.ArrayDesc.__doc__ and "name, dtype, dims" in sa.ArrayDesc.__doc__
-    for field in ("name", "dtype", "dims", "full_dtype", "nbytes", "size", "order"):
+    for field in ("name", "dtype", "dims", "full_dtype", "nbytes", "size", "order",
+                  "transient"):
         assert getattr(sa.ArrayDesc, field).__doc__, field
 
 
