@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +15,56 @@
 
 static const char usage[] =
 	"Usage: sharedarray info [--json] NAME\n"
-	"Show everything the metadata of array NAME says (its data is not read).\n"
+	"Show everything the metadata of array NAME says (its data is not read), and\n"
+	"the processes that hold it (as far as /proc lets us see).\n"
 	"  -j, --json    one JSON object, for scripts\n";
+
+/* The holders of an array, with their command names. */
+struct holders {
+	int count;            /* < 0: unknown (no /proc) */
+	pid_t *pids;
+	char (*comm)[64];
+};
+
+/* The command name of PID (proc(5): /proc/PID/comm), or "?" if it is gone. */
+static void read_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+static struct holders find_holders(const char *name)
+{
+	struct holders h = { 0, NULL, NULL };
+
+	h.count = sa_holders(name, &h.pids);
+	if (h.count <= 0)
+		return h;
+	h.comm = calloc((size_t)h.count, sizeof(*h.comm));
+	if (!h.comm) {
+		fputs("sharedarray: out of memory\n", stderr);
+		exit(EXIT_FAILURE);
+	}
+	for (int i = 0; i < h.count; i++)
+		read_comm(h.pids[i], h.comm[i], sizeof(h.comm[i]));
+	return h;
+}
 
 static void field(const char *label, const char *value)
 {
 	printf("%-14s%s\n", label, value);
 }
 
-static void print_report(const sa_info *info)
+static void print_report(const sa_info *info, const struct holders *h)
 {
 	struct sbuf v = { 0 };
 	const int format = sa_info_format(info);
@@ -53,8 +95,38 @@ static void print_report(const sa_info *info)
 	FIELD("group:", text_group(&v, sa_info_gid(info));
 	      sb_printf(&v, " (%lu)", (unsigned long)sa_info_gid(info)));
 	FIELD("modified:", text_time(&v, sa_info_mtime(info), true));
+	FIELD("transient:", sb_puts(&v, sa_info_transient(info) == 1
+	                                ? "yes (removed when no process holds it)" : "no"));
+	if (h->count < 0)
+		FIELD("holders:", sb_puts(&v, "unknown (no /proc)"));
+	else
+		FIELD("holders:", sb_printf(&v, "%d", h->count));
+	for (int i = 0; i < h->count; i++)
+		FIELD("", sb_printf(&v, "%8d  ", (int)h->pids[i]); text_escape(&v, h->comm[i]));
 #undef FIELD
 	sb_free(&v);
+}
+
+static void print_json(const sa_info *info, const char *name, const struct holders *h)
+{
+	struct sbuf out = { 0 };
+
+	sb_putc(&out, '{');
+	json_info_members(&out, info, name);
+	if (h->count < 0) {
+		sb_puts(&out, ", \"holders\": null, \"processes\": null}");
+	} else {
+		sb_printf(&out, ", \"holders\": %d, \"processes\": [", h->count);
+		for (int i = 0; i < h->count; i++) {
+			sb_printf(&out, "%s{\"pid\": %d, \"command\": ", i ? ", " : "",
+			          (int)h->pids[i]);
+			json_string(&out, h->comm[i]);
+			sb_putc(&out, '}');
+		}
+		sb_puts(&out, "]}");
+	}
+	puts(out.s);
+	sb_free(&out);
 }
 
 int cmd_info(int argc, char **argv)
@@ -65,6 +137,7 @@ int cmd_info(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
+	struct holders h;
 	const char *name;
 	sa_info *info;
 	int c, ret;
@@ -86,15 +159,13 @@ int cmd_info(int argc, char **argv)
 		tool_fail(name, ret);
 		return EXIT_FAILURE;
 	}
-	if (json) {
-		struct sbuf out = { 0 };
-
-		json_info(&out, info, name);
-		puts(out.s);
-		sb_free(&out);
-	} else {
-		print_report(info);
-	}
+	h = find_holders(name);
+	if (json)
+		print_json(info, name, &h);
+	else
+		print_report(info, &h);
+	free(h.pids);
+	free(h.comm);
 	sa_info_free(info);
 	return EXIT_SUCCESS;
 }

@@ -11,6 +11,8 @@
  *                             VALUEs in memory order; "seq" fills 0, 1, 2...
  *   sa-probe legacy PATH      write an original SharedArray 3.x segment: a 2x2
  *                             float64 array 1, 2, 3, 4 with the 292-byte trailer
+ *   sa-probe hold NAME...     attach each NAME (read-only), print "held", and
+ *                             keep them until standard input ends
  *   sa-probe version          print sa_version()
  *
  * Exit status 0, or 1 with a message.
@@ -160,6 +162,28 @@ static int legacy(const char *path)
 	return fclose(f) != 0;
 }
 
+static int hold(int count, char **names)
+{
+	sa_array **arrays = calloc((size_t)count, sizeof(*arrays));
+	char buf[64];
+	int status = 0;
+
+	for (int i = 0; i < count; i++) {
+		const int err = sa_attach(names[i], SA_RDONLY, &arrays[i]);
+
+		if (err < 0)
+			return fail("attach", names[i], err);
+	}
+	puts("held");
+	fflush(stdout);
+	while (fread(buf, 1, sizeof(buf), stdin) > 0)
+		;
+	for (int i = 0; i < count; i++)
+		status |= sa_detach(arrays[i]) < 0;
+	free(arrays);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "describe") == 0)
@@ -168,8 +192,10 @@ int main(int argc, char **argv)
 		return fill(argv[2], argv[3], argv[4], argc - 5, argv + 5);
 	if (argc == 3 && strcmp(argv[1], "legacy") == 0)
 		return legacy(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "hold") == 0)
+		return hold(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "version") == 0)
 		return puts(sa_version()) < 0;
-	fprintf(stderr, "usage: sa-probe describe|fill|legacy|version ...\n");
+	fprintf(stderr, "usage: sa-probe describe|fill|legacy|hold|version ...\n");
 	return 2;
 }
