@@ -78,11 +78,19 @@ static int named_open(const struct sa_named *n, int flags)
 /* What the name N names now, resolved as opening it would. */
 static int named_stat(const struct sa_named *n, struct stat *st)
 {
+#ifndef SA_SHM_DIR
 	int fd, ret = 0;
+#endif
 
 	if (!n->loc)
 		return fstatat(n->dirfd, n->entry, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
-	/* O_PATH: no permission on the file itself is needed to look. */
+	/* A path, resolved as sa_location_open does: shm names never follow links. */
+	if (n->loc->scheme == SA_SCHEME_FILE)
+		return stat(n->loc->path, st) < 0 ? -errno : 0;
+#ifdef SA_SHM_DIR
+	return lstat(n->loc->path, st) < 0 ? -errno : 0;
+#else
+	/* shm_open(3) names have no path to look at: open one, O_PATH. */
 	fd = sa_location_open(n->loc, O_PATH, 0);
 	if (fd < 0)
 		return fd;
@@ -90,6 +98,7 @@ static int named_stat(const struct sa_named *n, struct stat *st)
 		ret = -errno;
 	close(fd);
 	return ret;
+#endif
 }
 
 int sa_named_unlink_same(const struct sa_named *n, const struct stat *st)
