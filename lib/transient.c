@@ -164,12 +164,13 @@ int sa_transient_reap(const struct sa_named *n, const struct stat *st)
 	fd = named_open(n, O_RDWR);
 	if (fd < 0)
 		return fd == -ENOENT ? -ESTALE : fd;
-	if (fstat(fd, &now) < 0)
+	/* Held (whatever file the name names now): the common case, first. */
+	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
+		ret = (errno == EAGAIN || errno == EACCES) ? -EBUSY : -errno;
+	else if (fstat(fd, &now) < 0)
 		ret = -errno;
 	else if (!same_file(&now, st))
 		ret = -ESTALE;
-	else if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
-		ret = (errno == EAGAIN || errno == EACCES) ? -EBUSY : -errno;
 	else  /* under the write lock: no attacher can take a hold and keep it */
 		ret = sa_named_unlink_same(n, st);
 	close(fd);
@@ -202,17 +203,12 @@ int sa_transient_join(int fd, int access, const struct sa_named *n, const struct
 	hold = sa_transient_hold(fd, access);
 	if (hold < 0)  /* EAGAIN: a remover's write lock, so it is dead */
 		return (hold == -EAGAIN || hold == -EACCES) ? -ENOENT : hold;
-	/* A remover that got the write lock first has unlinked it by now. */
-	if (fstat(hold, &now) < 0)
-		ret = -errno;
-	else if (now.st_nlink == 0)
-		ret = -ENOENT;
-	else if ((ret = named_stat(n, &now)) == 0 && !same_file(&now, &info->st))
-		ret = -ENOENT;
-	if (ret == 0)
+	/* A remover that got the write lock first has unlinked the name by now. */
+	ret = named_stat(n, &now);
+	if (ret == 0 && same_file(&now, &info->st))
 		return hold;
 	close(hold);
-	return ret;
+	return (ret == 0 || ret == -ENOENT) ? -ENOENT : ret;
 }
 
 bool sa_transient_clear(const struct sa_location *loc)
