@@ -122,6 +122,49 @@ START_TEST(test_cost_only_for_transient)
 }
 END_TEST
 
+/* The trailer of FILE (292 bytes) into T. */
+static void read_trailer(const char *path, unsigned char t[292])
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(pread(fd, t, 292, st.st_size - 292), 292);
+	close(fd);
+}
+
+/*
+ * libsharedarray 1.0 compares the magic's first 14 bytes, SharedArray 3.x
+ * strncmp()s it with "[SharedArray]": both stop before byte 14, the flag.
+ * Every other byte is what an ordinary array of the same shape has.
+ */
+START_TEST(test_old_readers_see_an_ordinary_array)
+{
+	char transient[128], plain[128], tpath[160], ppath[160];
+	unsigned char t[292], p[292];
+	sa_array *a;
+
+	t_bare_name(transient, sizeof(transient), "oldt");
+	t_bare_name(plain, sizeof(plain), "oldp");
+	t_shm_path(tpath, sizeof(tpath), transient);
+	t_shm_path(ppath, sizeof(ppath), plain);
+	ck_assert_int_eq(sa_create(transient, SA_DTYPE_INT16, 1, shape, SA_TRANSIENT, 0600, &a), 0);
+	ck_assert_int_eq(sa_create(plain, SA_DTYPE_INT16, 1, shape, 0, 0600, NULL), 0);
+	read_trailer(tpath, t);
+	read_trailer(ppath, p);
+	ck_assert_int_eq(memcmp(t, "[SharedArray]", 14), 0);     /* 1.0: with the NUL */
+	ck_assert_int_eq(strncmp((char *)t, "[SharedArray]", 16), 0);  /* 3.x */
+	ck_assert_int_eq(t[14], 1);
+	ck_assert_int_eq(t[15], 0);
+	ck_assert_int_eq(p[14], 0);
+	t[14] = 0;
+	ck_assert_int_eq(memcmp(t, p, sizeof(t)), 0);
+	sa_detach(a);
+	ck_assert_int_eq(sa_delete(plain), 0);
+}
+END_TEST
+
 /* ---- lifetime ------------------------------------------------------------ */
 
 START_TEST(test_last_detach_removes)
@@ -486,6 +529,7 @@ int main(void)
 	tcase_add_test(tc, test_needs_a_holder);
 	tcase_add_test(tc, test_flags_and_info);
 	tcase_add_test(tc, test_cost_only_for_transient);
+	tcase_add_test(tc, test_old_readers_see_an_ordinary_array);
 	suite_add_tcase(s, tc);
 	tcase_add_test(life, test_last_detach_removes);
 	tcase_add_test(life, test_other_processes_hold);
