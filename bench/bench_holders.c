@@ -31,35 +31,14 @@
 #include <unistd.h>
 
 #include "sharedarray.h"
+#include "timing.h"
 
 #define TRANSIENT_NAME "sa-bench-transient"
 #define ORDINARY_NAME "sa-bench-ordinary"
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void die(const char *what, int err)
 {
-	fprintf(stderr, "bench_holders: %s: %s\n", what, strerror(err < 0 ? -err : err));
-	exit(1);
+	bench_die("bench_holders", what, err);
 }
 
 static double *times(size_t n)

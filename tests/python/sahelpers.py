@@ -7,6 +7,7 @@
 # the functions they run live here rather than in a test module.
 import errno
 import itertools
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -120,6 +121,16 @@ def child_holds_forever(name, ready):
     ready.set()
     while True:
         signal.pause()
+
+
+def hold_in_child(name):
+    """A forked child that attaches NAME and holds it until killed."""
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    child = ctx.Process(target=child_holds_forever, args=(name, ready))
+    child.start()
+    assert ready.wait(60), "the child did not attach"
+    return child
 
 
 def pool_sum_transient(name):

@@ -3,7 +3,6 @@
 # Copyright (C) 2026 The libsharedarray authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import errno
-import multiprocessing
 import os
 
 import pytest
@@ -26,16 +25,9 @@ def test_self_once(shm_name):
 
 
 def test_children_sorted(shm_name):
-    ctx = multiprocessing.get_context("fork")
     name = shm_name()
     sa.create(name, 4)
-    children = []
-    for _ in range(3):
-        ready = ctx.Event()
-        child = ctx.Process(target=sahelpers.child_holds_forever, args=(name, ready))
-        child.start()
-        assert ready.wait(60)
-        children.append(child)
+    children = [sahelpers.hold_in_child(name) for _ in range(3)]
     pids = sa.holders(name)
     assert pids == sorted(c.pid for c in children)
     assert all(type(pid) is int for pid in pids)

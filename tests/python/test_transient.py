@@ -96,14 +96,10 @@ def test_pool_workers(shm_name, method):
 
 def test_killed_last_holder(shm_name):
     """SIGKILL leaves nobody to remove it: it is dead, and the next call removes it."""
-    ctx = multiprocessing.get_context("fork")
     for _ in range(5):
         name = shm_name()
         a = sa.create(name, 8, transient=True)
-        ready = ctx.Event()
-        child = ctx.Process(target=sahelpers.child_holds_forever, args=(name, ready))
-        child.start()
-        assert ready.wait(60)
+        child = sahelpers.hold_in_child(name)
         del a
         assert shm_exists(name)
         os.kill(child.pid, signal.SIGKILL)
@@ -178,13 +174,9 @@ def test_attached_by_another_interpreter(shm_name):
 
 def test_create_over_a_dead_one(shm_name):
     """A create of the same name removes a dead transient array and takes the name."""
-    ctx = multiprocessing.get_context("fork")
     name = shm_name()
     a = sa.create(name, 8, transient=True)
-    ready = ctx.Event()
-    child = ctx.Process(target=sahelpers.child_holds_forever, args=(name, ready))
-    child.start()
-    assert ready.wait(60)
+    child = sahelpers.hold_in_child(name)
     with pytest.raises(FileExistsError):
         sa.create(name, 8)                             # held: taken
     del a
