@@ -152,6 +152,30 @@ pid_t t_fork_pid_namespace(void)
 	return pid;
 }
 
+int t_unreadable_processes(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *ent;
+	int count = access("/proc/1", F_OK) == 0 ? 0 : 1;
+
+	ck_assert_ptr_nonnull(proc);
+	while ((ent = readdir(proc))) {
+		char path[300];
+		int fd;
+
+		if (ent->d_name[0] < '1' || ent->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/maps", ent->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EACCES || errno == EPERM)
+			count++;
+	}
+	closedir(proc);
+	return count;
+}
+
 void t_write_file(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -56,6 +56,12 @@ pid_t t_fork_pid_namespace(void);
 /* Root only: become user UID (group UID too) as a login would: 0 or -errno. */
 int t_become(uid_t uid);
 
+/*
+ * The processes whose /proc/PID/maps this process may not open, counted
+ * independently of the library (plus one when /proc hides process 1).
+ */
+int t_unreadable_processes(void);
+
 /* Write LEN bytes to a new file PATH (mode 0644). */
 void t_write_file(const char *path, const void *data, size_t len);
 /* Number of entries in DIR whose name starts with PREFIX. */

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,31 +29,6 @@ static int by_pid(const void *a, const void *b)
 	const pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
 
 	return (x > y) - (x < y);
-}
-
-/* Processes whose maps this process may not open, counted here. */
-static int unreadable_processes(void)
-{
-	DIR *proc = opendir("/proc");
-	struct dirent *ent;
-	int count = 0;
-
-	ck_assert_ptr_nonnull(proc);
-	while ((ent = readdir(proc))) {
-		char path[300];
-		int fd;
-
-		if (ent->d_name[0] < '1' || ent->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/maps", ent->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd >= 0)
-			close(fd);
-		else if (errno == EACCES || errno == EPERM)
-			count++;
-	}
-	closedir(proc);
-	return count;
 }
 
 /* sa_holders(NAME) is exactly the N pids of WANT, in order. */
@@ -237,7 +211,7 @@ START_TEST(test_list_counts)
 	want[3] = 1;
 	want[4] = 1;
 	ck_assert_int_eq(sa_list(dir, &list), ARRAYS);
-	unseen = unreadable_processes();
+	unseen = t_unreadable_processes();
 	ret = sa_list_holders(list, counts);
 	/* It says how many processes it could not read (others', unless root). */
 	ck_assert_int_ge(ret, 0);
