@@ -355,7 +355,8 @@ SA_EXPORT int sa_holders(const char *name, pid_t **pids)
 		free(p.items);
 		return ret;
 	}
-	qsort(p.items, p.count, sizeof(*p.items), by_pid);
+	if (p.count > 1)
+		qsort(p.items, p.count, sizeof(*p.items), by_pid);
 	*pids = p.items;
 	return (int)p.count;
 }

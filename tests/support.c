@@ -136,20 +136,39 @@ int t_private_shm(const char *size)
 	return t_private_tmpfs("/dev/shm", size);
 }
 
-pid_t t_fork_pid_namespace(void)
+struct namespaced {
+	int (*fn)(void *);
+	void *arg;
+};
+
+/* In a child: unshare, fork the namespace's process 1, give its status. */
+static int namespace_parent(void *arg)
 {
+	const struct namespaced *n = arg;
 	pid_t pid;
 	int ret = unshare(CLONE_NEWPID) < 0 ? -errno : private_namespace();
 
 	if (ret < 0)
-		return ret;
+		return 99;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		return -errno;
-	if (pid == 0 && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		_exit(99);
-	return pid;
+		return 98;
+	if (pid == 0) {
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			_exit(97);
+		_exit(n->fn(n->arg));
+	}
+	return t_wait(pid);
+}
+
+int t_in_pid_namespace(int (*fn)(void *), void *arg)
+{
+	struct namespaced n = { fn, arg };
+
+	/* Not in the test's process: it could not fork any more once that
+	 * namespace's process 1 is gone (nor could a sanitizer at exit). */
+	return t_in_child(namespace_parent, &n);
 }
 
 int t_unreadable_processes(void)

@@ -48,11 +48,11 @@ int t_private_shm(const char *size);
 /* Root only: mount a tmpfs of SIZE on DIR in a private mount namespace. */
 int t_private_tmpfs(const char *dir, const char *size);
 /*
- * Root only: fork into a new PID namespace and a private mount namespace,
- * where the child is process 1 and /proc shows that namespace alone: 0 in
- * the child, its pid in the parent, or -errno.
+ * Root only: run FN(ARG) as process 1 of a new PID namespace, in a private
+ * mount namespace where /proc shows that namespace alone.  Returns its
+ * exit status (as t_wait); 97 to 99 when the namespace could not be made.
  */
-pid_t t_fork_pid_namespace(void);
+int t_in_pid_namespace(int (*fn)(void *), void *arg);
 /* Root only: become user UID (group UID too) as a login would: 0 or -errno. */
 int t_become(uid_t uid);
 
