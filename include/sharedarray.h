@@ -202,7 +202,7 @@ int sa_release(sa_array *array);
  * holds and, with SA_PRUNE_UNATTACHED, the other arrays no process maps,
  * among those last modified at least OLDER_THAN seconds ago whose names
  * match one of PATTERNS (fnmatch(3) globs; NULL: all).  *OUT receives what
- * was removed, as sa_list gives it.  Returns the count, or -EACCES when
+ * was removed, as sa_list gives it.  Returns the count, or -EPERM when
  * SA_PRUNE_UNATTACHED cannot see every process (nothing removed).
  */
 int sa_prune(const char *directory, const char *const *patterns, unsigned flags,

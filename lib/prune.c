@@ -8,8 +8,8 @@
  * so without doubt; it is removed under the write lock (transient.c).  An
  * ordinary array keeps no lock: that no process maps it can only be read
  * from /proc (holders.c), and only a caller who may read every process's
- * mappings can know it.  Otherwise SA_PRUNE_UNATTACHED refuses, before it
- * removes anything.  /proc is read again just before the removals, so that
+ * mappings can know it.  Otherwise SA_PRUNE_UNATTACHED refuses (EPERM),
+ * before it removes anything.  /proc is read again just before the removals, so that
  * an array attached in the meantime stays.
  */
 #include "config.h"
@@ -59,8 +59,8 @@ static bool leftover(int dirfd, const sa_info *info)
 }
 
 /*
- * Drop from PICKS the unattached candidates that some process maps; -EACCES
- * when not every process could be read.
+ * Drop from PICKS the unattached candidates that some process maps; -EPERM
+ * when not every process could be read (it takes the privilege to).
  */
 static int drop_mapped(sa_info **list, int count, enum pick *picks)
 {
@@ -79,7 +79,7 @@ static int drop_mapped(sa_info **list, int count, enum pick *picks)
 			sa_holder_target_set(&targets[n++], &list[i]->st, (size_t)i);
 	ret = sa_holders_count(targets, n, counts);
 	if (ret > 0)
-		ret = -EACCES;  /* a holder may hide among the processes not read */
+		ret = -EPERM;  /* a holder may hide among the processes not read */
 	for (int i = 0; ret == 0 && i < count; i++)
 		if (picks[i] == UNATTACHED && counts[i] > 0)
 			picks[i] = KEEP;

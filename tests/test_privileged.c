@@ -166,7 +166,7 @@ static int nobody_prunes(void *arg)
 	if (t_become(NOBODY) < 0)
 		return 20;
 	/* Root's processes are out of its sight: it must refuse, not guess. */
-	if (sa_prune(SHM_LISTING, NULL, SA_PRUNE_UNATTACHED, 0, &out) != -EACCES)
+	if (sa_prune(SHM_LISTING, NULL, SA_PRUNE_UNATTACHED, 0, &out) != -EPERM)
 		return 21;
 	/* Leftovers need no sight of anyone: the lock says it all. */
 	if (sa_prune(SHM_LISTING, NULL, SA_PRUNE_DRY_RUN, 0, &out) < 0)

@@ -159,7 +159,7 @@ static int prune_group(const struct group *g, struct options *o)
 	int count;
 
 	count = sa_prune(g->dir, g->globs, o->flags, o->older_than, &removed);
-	if (count == -EACCES && (o->flags & SA_PRUNE_UNATTACHED)) {
+	if (count == -EPERM && (o->flags & SA_PRUNE_UNATTACHED)) {
 		fprintf(stderr, "sharedarray: prune: --unattached: the mappings of some "
 		        "processes cannot be read%s, and a holder could hide there: nothing "
 		        "removed in %s\n", geteuid() == 0 ? "" : " (run as root)",
