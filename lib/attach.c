@@ -74,6 +74,7 @@ int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out)
 	               (sa_info_is_transient(info) ? SA_TRANSIENT : 0);
 	array->info = info;
 	atomic_init(&array->fd, -1);
+	atomic_init(&array->lock, NULL);
 	*out = array;
 	return 0;
 
@@ -125,6 +126,7 @@ SA_EXPORT int sa_detach(sa_array *array)
 		ret = -errno;
 	/* Closes the descriptor; the last holder of a transient array removes it. */
 	sa_transient_release(array);
+	sa_lock_state_free(array);
 	free(array->info);
 	free(array);
 	return ret;

@@ -25,7 +25,7 @@
 
 #include "internal.h"
 
-#define CREATE_FLAGS (SA_FORTRAN | SA_RESERVE | SA_POPULATE | SA_TRANSIENT)
+#define CREATE_FLAGS (SA_FORTRAN | SA_RESERVE | SA_POPULATE | SA_EXIST_OK | SA_TRANSIENT)
 
 /* Tries of a creation that meets a dead transient array under its name. */
 #define CREATE_TRIES 4
@@ -293,6 +293,8 @@ SA_EXPORT int sa_create_descr(const char *name, const char *dtype, const char *d
 	/* Nobody would hold it: it would be garbage at once. */
 	if ((flags & SA_TRANSIENT) && !out)
 		return -EINVAL;
+	if (flags & SA_EXIST_OK)  /* create-or-attach (exist.c) */
+		return sa_create_exist_ok(name, dtype, descr, ndim, shape, flags, mode, out);
 	ret = sa_location_parse(name, &loc);
 	if (ret < 0)
 		return ret;

@@ -123,6 +123,8 @@ struct sa_meta {
 	uint64_t segment_size;
 	int trailer_dims;         /* slots of the trailer: 32, or 64 (3.x on numpy 2) */
 	unsigned trailer_flags;   /* SA_TRAILER_FLAG_* */
+	bool has_generation;      /* the segment has a generation counter, */
+	uint64_t generation;      /* which read this when decoded */
 };
 
 /* Bytes after the data: alignment padding, extension record, trailer. */
@@ -157,6 +159,8 @@ struct sa_info {
 	int format;
 	int trailer_dims;
 	unsigned trailer_flags;
+	bool has_generation;
+	uint64_t generation;      /* when the metadata was read (sa_info_generation) */
 	uint64_t nbytes;
 	uint64_t segment_size;
 	struct stat st;           /* of the segment when read from one */
@@ -180,15 +184,18 @@ int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len);
 
 struct sa_array {
 	void *addr;              /* mapped over the whole segment: info->segment_size bytes */
-	unsigned flags;          /* SA_RDONLY, SA_FORTRAN */
+	unsigned flags;          /* SA_RDONLY, SA_FORTRAN, SA_TRANSIENT */
 	struct sa_info *info;    /* the validated copy: the segment's own may change;
 	                            info->st is the segment's fstat at attach or create */
 	/*
-	 * A descriptor of the segment, or -1.  An attachment keeps none unless
-	 * a feature needs one (sa_array_file): running out of descriptors is a
-	 * known pain of programs that attach many arrays.
+	 * A descriptor of the segment, or -1.  An attachment of a transient
+	 * array keeps the one that holds it (transient.c); others keep none
+	 * unless a feature needs one (sa_array_file): running out of
+	 * descriptors is a known pain of programs that attach many arrays.
 	 */
 	atomic_int fd;
+	/* sa_lock's descriptors and holders (lock.c); NULL until the first lock. */
+	_Atomic(struct sa_lock_state *) lock;
 };
 
 /* Map FD (SIZE bytes) and wrap it with INFO into a handle; owns INFO. */
@@ -208,6 +215,12 @@ bool sa_array_is_file(const sa_array *array, const struct stat *st);
 int sa_array_file(sa_array *array);
 /* Close the handle's descriptor, if it has one (sa_detach): whether it had. */
 bool sa_array_file_close(sa_array *array);
+/*
+ * A new descriptor (a new open file description) of ARRAY's segment, found
+ * through its name and checked as sa_array_file does: -EIDRM if the name no
+ * longer names it.  The caller owns it.
+ */
+int sa_array_reopen(const sa_array *array);
 
 /* ---- listing (list.c) --------------------------------------------------- */
 
@@ -293,5 +306,17 @@ void sa_holder_target_set(struct sa_holder_target *target, const struct stat *st
  * here): one scan.  As sa_holders_scan, the processes not inspected.
  */
 int sa_holders_count(struct sa_holder_target *targets, size_t count, int *counts);
+
+/* ---- locks (lock.c) ----------------------------------------------------- */
+
+struct sa_lock_state;
+/* Close the handle's lock descriptors and free their state (sa_detach). */
+void sa_lock_state_free(sa_array *array);
+
+/* ---- create-or-attach (exist.c) ----------------------------------------- */
+
+/* sa_create_descr with SA_EXIST_OK in FLAGS: 0 created, 1 attached, or -errno. */
+int sa_create_exist_ok(const char *name, const char *dtype, const char *descr, int ndim,
+                       const size_t *shape, unsigned flags, mode_t mode, sa_array **out);
 
 #endif /* SA_INTERNAL_H */

@@ -28,7 +28,7 @@
 
 enum pick { KEEP, LEFTOVER, UNATTACHED };
 
-static bool matches(const char *const *patterns, const char *name)
+static bool name_matches(const char *const *patterns, const char *name)
 {
 	if (!patterns)
 		return true;
@@ -98,7 +98,7 @@ static void pick(int dirfd, sa_info **list, int count, const char *const *patter
 		const sa_info *info = list[i];
 
 		picks[i] = KEEP;
-		if (!matches(patterns, info->name) ||
+		if (!name_matches(patterns, info->name) ||
 		    now - (long long)info->st.st_mtim.tv_sec < older_than)
 			continue;
 		if (sa_info_is_transient(info))

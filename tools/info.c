@@ -15,16 +15,33 @@
 
 static const char usage[] =
 	"Usage: sharedarray info [--json] NAME\n"
-	"Show everything the metadata of array NAME says (its data is not read), and\n"
-	"the processes that hold it (as far as /proc lets us see).\n"
+	"Show everything the metadata of array NAME says (its data is not read),\n"
+	"its generation (sharedarray notify), whether its lock is held now, and the\n"
+	"processes that hold it (as far as /proc lets us see).\n"
 	"  -j, --json    one JSON object, for scripts\n";
 
-/* The holders of an array, with their command names. */
-struct holders {
-	int count;            /* < 0: unknown (no /proc) */
+/* What is live about an array, not metadata: read when info runs. */
+struct live {
+	const char *lock;     /* "free", "shared", "exclusive"; NULL if unknown */
+	int lock_error;
+	int holders;          /* < 0: unknown (no /proc) */
 	pid_t *pids;
-	char (*comm)[64];
+	char (*comm)[64];     /* the holders' command names */
 };
+
+/* What the lock's state is called in the report and in JSON; NULL if unknown. */
+static const char *lock_state(const char *name, int *error)
+{
+	unsigned how;
+	const int ret = sa_lock_query(name, &how);
+
+	*error = ret < 0 ? ret : 0;
+	if (ret < 0)
+		return NULL;
+	if (ret == 0)
+		return "free";
+	return how == SA_LOCK_EXCLUSIVE ? "exclusive" : "shared";
+}
 
 /* The command name of PID (proc(5): /proc/PID/comm), or "?" if it is gone. */
 static void read_comm(pid_t pid, char *buf, size_t len)
@@ -42,21 +59,22 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 		fclose(f);
 }
 
-static struct holders find_holders(const char *name)
+static struct live read_live(const char *name)
 {
-	struct holders h = { 0, NULL, NULL };
+	struct live l = { NULL, 0, 0, NULL, NULL };
 
-	h.count = sa_holders(name, &h.pids);
-	if (h.count <= 0)
-		return h;
-	h.comm = calloc((size_t)h.count, sizeof(*h.comm));
-	if (!h.comm) {
+	l.lock = lock_state(name, &l.lock_error);
+	l.holders = sa_holders(name, &l.pids);
+	if (l.holders <= 0)
+		return l;
+	l.comm = calloc((size_t)l.holders, sizeof(*l.comm));
+	if (!l.comm) {
 		fputs("sharedarray: out of memory\n", stderr);
 		exit(EXIT_FAILURE);
 	}
-	for (int i = 0; i < h.count; i++)
-		read_comm(h.pids[i], h.comm[i], sizeof(h.comm[i]));
-	return h;
+	for (int i = 0; i < l.holders; i++)
+		read_comm(l.pids[i], l.comm[i], sizeof(l.comm[i]));
+	return l;
 }
 
 static void field(const char *label, const char *value)
@@ -64,8 +82,9 @@ static void field(const char *label, const char *value)
 	printf("%-14s%s\n", label, value);
 }
 
-static void print_report(const sa_info *info, const struct holders *h)
+static void print_report(const sa_info *info, const struct live *l)
 {
+	unsigned long long generation;
 	struct sbuf v = { 0 };
 	const int format = sa_info_format(info);
 	const char *descr = sa_info_descr(info);
@@ -95,32 +114,47 @@ static void print_report(const sa_info *info, const struct holders *h)
 	FIELD("group:", text_group(&v, sa_info_gid(info));
 	      sb_printf(&v, " (%lu)", (unsigned long)sa_info_gid(info)));
 	FIELD("modified:", text_time(&v, sa_info_mtime(info), true));
+	if (sa_info_generation(info, &generation) == 0)
+		FIELD("generation:", sb_printf(&v, "%llu", generation));
+	else
+		FIELD("generation:", sb_puts(&v, "none (no room for a counter in this segment)"));
+	if (l->lock)
+		FIELD("lock:", sb_printf(&v, "%s%s", strcmp(l->lock, "free") ? "held " : "", l->lock));
+	else
+		FIELD("lock:", sb_printf(&v, "unknown (%s)", sa_strerror(l->lock_error)));
 	FIELD("transient:", sb_puts(&v, sa_info_transient(info) == 1
 	                                ? "yes (removed when no process holds it)" : "no"));
-	if (h->count < 0)
+	if (l->holders < 0)
 		FIELD("holders:", sb_puts(&v, "unknown (no /proc)"));
 	else
-		FIELD("holders:", sb_printf(&v, "%d", h->count));
-	for (int i = 0; i < h->count; i++)
-		FIELD("", sb_printf(&v, "%8d  ", (int)h->pids[i]); text_escape(&v, h->comm[i]));
+		FIELD("holders:", sb_printf(&v, "%d", l->holders));
+	for (int i = 0; i < l->holders; i++)
+		FIELD("", sb_printf(&v, "%8d  ", (int)l->pids[i]); text_escape(&v, l->comm[i]));
 #undef FIELD
 	sb_free(&v);
 }
 
-static void print_json(const sa_info *info, const char *name, const struct holders *h)
+static void print_json(const sa_info *info, const char *name, const struct live *l)
 {
+	unsigned long long generation;
 	struct sbuf out = { 0 };
 
 	sb_putc(&out, '{');
 	json_info_members(&out, info, name);
-	if (h->count < 0) {
+	if (sa_info_generation(info, &generation) == 0)
+		sb_printf(&out, ", \"generation\": %llu", generation);
+	else
+		sb_puts(&out, ", \"generation\": null");
+	sb_printf(&out, ", \"lock\": %s%s%s", l->lock ? "\"" : "", l->lock ? l->lock : "null",
+	          l->lock ? "\"" : "");
+	if (l->holders < 0) {
 		sb_puts(&out, ", \"holders\": null, \"processes\": null}");
 	} else {
-		sb_printf(&out, ", \"holders\": %d, \"processes\": [", h->count);
-		for (int i = 0; i < h->count; i++) {
+		sb_printf(&out, ", \"holders\": %d, \"processes\": [", l->holders);
+		for (int i = 0; i < l->holders; i++) {
 			sb_printf(&out, "%s{\"pid\": %d, \"command\": ", i ? ", " : "",
-			          (int)h->pids[i]);
-			json_string(&out, h->comm[i]);
+			          (int)l->pids[i]);
+			json_string(&out, l->comm[i]);
 			sb_putc(&out, '}');
 		}
 		sb_puts(&out, "]}");
@@ -137,7 +171,7 @@ int cmd_info(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
-	struct holders h;
+	struct live live;
 	const char *name;
 	sa_info *info;
 	int c, ret;
@@ -159,13 +193,13 @@ int cmd_info(int argc, char **argv)
 		tool_fail(name, ret);
 		return EXIT_FAILURE;
 	}
-	h = find_holders(name);
+	live = read_live(name);
 	if (json)
-		print_json(info, name, &h);
+		print_json(info, name, &live);
 	else
-		print_report(info, &h);
-	free(h.pids);
-	free(h.comm);
+		print_report(info, &live);
+	free(live.pids);
+	free(live.comm);
 	sa_info_free(info);
 	return EXIT_SUCCESS;
 }
