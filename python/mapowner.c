@@ -23,6 +23,7 @@
 typedef struct {
 	PyObject_HEAD
 	sa_array *array;
+	PyObject *weakrefs;  /* a process caches its attachments by weak reference */
 } MapOwner;
 
 PyObject *sapy_mapowner_new(sa_array *array)
@@ -34,6 +35,7 @@ PyObject *sapy_mapowner_new(sa_array *array)
 		return NULL;
 	}
 	self->array = array;
+	self->weakrefs = NULL;
 	return (PyObject *)self;
 }
 
@@ -46,6 +48,8 @@ static void mapowner_dealloc(PyObject *obj)
 {
 	MapOwner *self = (MapOwner *)obj;
 
+	if (self->weakrefs)
+		PyObject_ClearWeakRefs(obj);
 	/* munmap(2) of a mapping we made cannot fail: nothing to report. */
 	if (self->array)
 		sa_detach(self->array);
@@ -221,6 +225,7 @@ PyTypeObject sapy_MapOwnerType = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "SharedArray.MapOwner",
 	.tp_basicsize = sizeof(MapOwner),
+	.tp_weaklistoffset = offsetof(MapOwner, weakrefs),
 	.tp_dealloc = mapowner_dealloc,
 	.tp_repr = mapowner_repr,
 	.tp_as_buffer = &mapowner_as_buffer,

@@ -83,6 +83,14 @@ static PyMethodDef module_methods[] = {
 	{ "_owner_of", sapy_owner_of_py, METH_O,
 	  "_owner_of(obj, /)\n--\n\n"
 	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },
+	{ "_segment", sapy_segment_py, METH_O,
+	  "_segment(owner, /)\n--\n\n"
+	  "(dev, ino, data address) of the segment a MapOwner maps: its identity\n"
+	  "(sa_identity(3)) and where its data starts in this process." },
+	{ "_named_segment", sapy_named_segment_py, METH_O,
+	  "_named_segment(name, /)\n--\n\n"
+	  "(dev, ino) of the segment NAME names now, without attaching it; OSError\n"
+	  "(FileNotFoundError...) naming it if there is none." },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -91,6 +91,19 @@ PyObject *sapy_owner_of(PyObject *obj);
 /* SharedArray._ext._owner_of(obj): the same, for the package's Python code. */
 PyObject *sapy_owner_of_py(PyObject *module, PyObject *obj);
 
+/* ---- share.c ------------------------------------------------------------ */
+
+/*
+ * SharedArray._ext._segment(owner): (dev, ino, data address) of the
+ * segment a MapOwner maps, as ints.
+ */
+PyObject *sapy_segment_py(PyObject *module, PyObject *owner);
+/*
+ * SharedArray._ext._named_segment(name): (dev, ino) of the segment NAME
+ * names now (sa_stat), or OSError naming it.
+ */
+PyObject *sapy_named_segment_py(PyObject *module, PyObject *name);
+
 /* ---- attach.c ----------------------------------------------------------- */
 
 /*

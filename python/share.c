@@ -1,0 +1,58 @@
+/*
+ * share.c - what sending an array by name needs from the library
+ *
+ * Copyright (C) 2026 The libsharedarray authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * SharedArray.share_by_name() (SharedArray/_share.py) sends a view of a
+ * shared array as its mapping's name and the segment's identity (device
+ * and inode number, sa_identity(3)); the receiver attaches the name and
+ * checks that it reached the same segment.  A name can be deleted and
+ * given to another array in between: the identity is what tells them apart,
+ * so that a receiver never gets another array's data.
+ */
+#include "module.h"
+
+/* (dev, ino) as Python ints. */
+static PyObject *identity_tuple(dev_t dev, ino_t ino)
+{
+	return Py_BuildValue("(KK)", (unsigned long long)dev, (unsigned long long)ino);
+}
+
+PyObject *sapy_segment_py(PyObject *module, PyObject *owner)
+{
+	sa_array *array;
+	dev_t dev;
+	ino_t ino;
+
+	(void)module;
+	if (!PyObject_TypeCheck(owner, &sapy_MapOwnerType)) {
+		PyErr_Format(PyExc_TypeError, "_segment() takes a SharedArray.MapOwner, not %.200s",
+		             Py_TYPE(owner)->tp_name);
+		return NULL;
+	}
+	array = sapy_mapowner_handle(owner);
+	sa_identity(array, &dev, &ino);
+	return Py_BuildValue("(KKK)", (unsigned long long)dev, (unsigned long long)ino,
+	                     (unsigned long long)(uintptr_t)sa_data(array));
+}
+
+PyObject *sapy_named_segment_py(PyObject *module, PyObject *name)
+{
+	PyObject *name_bytes, *result;
+	sa_info *info;
+	int ret;
+
+	(void)module;
+	if (!PyUnicode_FSConverter(name, &name_bytes))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = sa_stat(PyBytes_AS_STRING(name_bytes), &info);
+	Py_END_ALLOW_THREADS
+	Py_DECREF(name_bytes);
+	if (ret < 0)
+		return sapy_raise(ret, name);
+	result = identity_tuple(sa_info_dev(info), sa_info_ino(info));
+	sa_info_free(info);
+	return result;
+}
