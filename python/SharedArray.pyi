@@ -98,3 +98,18 @@ def list(directory: Optional[_Name] = None) -> Tuple[ArrayDesc, ...]:
 
 def stat(name: _Name) -> ArrayDesc:
     """The description of array NAME, without attaching it."""
+
+def share_by_name(enable: bool = True, copy_threshold: Optional[int] = None) -> None:
+    """Send shared arrays (and views of them) through multiprocessing by name.
+
+    After it, a numpy.ndarray whose memory lies in a shared array travels
+    through multiprocessing (Process arguments, Pool and ProcessPoolExecutor
+    tasks and results, Queue, SimpleQueue, Pipe; fork, spawn, forkserver) and
+    joblib (loky, multiprocessing) as a reference: the receiver attaches it
+    and gets the same view, read-only if the sender's was.  With
+    COPY_THRESHOLD, ordinary arrays of at least that many bytes are copied
+    once into a transient shared array and sent by reference too.  Other
+    objects, ndarray subclasses and pickle.dumps() are unchanged.  A name
+    deleted before the receiver attaches raises FileNotFoundError there.
+    share_by_name(False) turns it off.
+    """

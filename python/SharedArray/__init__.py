@@ -10,5 +10,6 @@
 from SharedArray import _ext
 from SharedArray._ext import *  # noqa: F401,F403  (the module's API)
 from SharedArray._ext import __version__  # noqa: F401
+from SharedArray._share import share_by_name  # noqa: F401
 
 __doc__ = _ext.__doc__

@@ -17,12 +17,14 @@ SIGNATURES = {
     "delete": ["name"],
     "list": ["directory"],
     "stat": ["name"],
+    "share_by_name": ["enable", "copy_threshold"],
 }
 
 DEFAULTS = {
     "create": {"order": "C", "mode": None, "reserve": False, "populate": False},
     "attach": {"ro": False, "populate": False},
     "list": {"directory": None},
+    "share_by_name": {"enable": True, "copy_threshold": None},
 }
 
 
@@ -35,8 +37,8 @@ def test_signature(function):
     for param, default in DEFAULTS.get(function, {}).items():
         assert sig.parameters[param].default == default
     required = [p for p in sig.parameters.values() if p.default is p.empty]
-    assert [p.name for p in required] == {"create": ["name", "shape"], "list": []}.get(
-        function, ["name"])
+    assert [p.name for p in required] == {"create": ["name", "shape"], "list": [],
+                                          "share_by_name": []}.get(function, ["name"])
 
 
 @pytest.mark.parametrize("function", sorted(SIGNATURES))
