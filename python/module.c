@@ -40,6 +40,9 @@ PyDoc_STRVAR(module_doc,
 "        the arrays in /dev/shm, or in a directory of file:// arrays.\n"
 "    stat(name)\n"
 "        one array's description, without attaching it.\n"
+"    share_by_name(enable=True, copy_threshold=None)\n"
+"        send shared arrays, and views of them, through multiprocessing and\n"
+"        joblib by name instead of by value.\n"
 "\n"
 "    The arrays returned have a SharedArray.MapOwner as their .base, with\n"
 "    msync(flags), mlock(), munlock(), name, addr and size.  The segment\n"
@@ -67,7 +70,8 @@ PyDoc_STRVAR(module_doc,
 "    >>> sa.delete('test')               # b stays valid until dropped\n"
 "\n"
 "SEE ALSO\n"
-"    sharedarray(1), libsharedarray(3), sa_create(3), sharedarray(5)");
+"    SharedArray(3), sharedarray(1), libsharedarray(3), sa_create(3),\n"
+"    sharedarray(5)");
 
 static PyMethodDef module_methods[] = {
 	{ "create", (PyCFunction)(void (*)(void))sapy_create, METH_VARARGS | METH_KEYWORDS,

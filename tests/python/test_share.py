@@ -10,7 +10,11 @@
 # made forkserver the default).  Worker code lives in sharehelpers.py.
 import concurrent.futures
 import multiprocessing
+import os
 import pickle
+import re
+import subprocess
+import sys
 from multiprocessing.reduction import ForkingPickler
 
 import numpy as np
@@ -18,6 +22,7 @@ import pytest
 
 import SharedArray as sa
 import sharehelpers as helpers
+from sahelpers import run_python
 from sharehelpers import TIMEOUT, is_shared
 
 METHODS = ["fork", "spawn", "forkserver"]
@@ -423,23 +428,54 @@ def test_joblib_is_given_back(shm_name, joblib):
     assert not seen[0][1] and not seen[1][1]
 
 
-def test_joblib_imported_later_is_hooked(shm_name):
+def test_joblib_imported_later_is_hooked(joblib):
     code = (
         "import sys, numpy as np, SharedArray as sa\n"
         "sa.share_by_name()\n"
         "assert 'joblib' not in sys.modules\n"
         "from joblib.externals.loky.backend import reduction\n"
         "print(reduction.get_loky_pickler_name())\n")
-    result = helpers_run(code)
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["SharedArray._joblib"]
 
 
-def helpers_run(code):
-    import sahelpers
+# ---- the documentation's examples run -------------------------------------------
 
-    try:
-        import joblib  # noqa: F401
-    except ImportError:
-        pytest.skip("joblib is not installed (Debian: python3-joblib)")
-    return sahelpers.run_python(code)
+def source_file(*path):
+    srcdir = os.environ.get("SA_TEST_SRCDIR")
+    if not srcdir:
+        pytest.skip("SA_TEST_SRCDIR not set (run through make check)")
+    with open(os.path.join(srcdir, *path)) as f:
+        return f.read()
+
+
+def with_name(code, name):
+    return code.replace('"shm://frames"', f'"shm://{name}"').replace('"frames"', f'"{name}"')
+
+
+def test_man_page_example_runs(shm_name, tmp_path):
+    page = source_file("man", "man3", "SharedArray.3")
+    example = page.split(".SH EXAMPLES", 1)[1].split(".EX\n", 1)[1].split(".EE\n", 1)[0]
+    for roff, text in (("\\(aq", "'"), ("\\-", "-"), ("\\e", "\\")):
+        example = example.replace(roff, text)
+    program = tmp_path / "example.py"
+    program.write_text(with_name(example, shm_name("man")))
+    result = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr([0.0] * 100)
+
+
+def test_readme_example_runs(shm_name):
+    readme = source_file("README.md")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    block = next(b for b in blocks if "share_by_name" in b)
+    name = shm_name("readme")
+    program = ("import numpy as np\nimport SharedArray as sa\n" + with_name(block, name) +
+               "assert means == [0.0] * 100\n"
+               "import SharedArray._share as s\n"
+               "print(s._State.enabled, len(frames))\n")
+    result = run_python(program)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "100"]
