@@ -129,6 +129,11 @@ PyObject *sapy_list(PyObject *module, PyObject *args, PyObject *kwds);
 extern const char sapy_list_doc[];
 PyObject *sapy_stat(PyObject *module, PyObject *args, PyObject *kwds);
 extern const char sapy_stat_doc[];
+/*
+ * sa_stat NAME (str, bytes or path-like) with the GIL released: 0 with
+ * *INFO to free with sa_info_free, or -1 with OSError naming NAME.
+ */
+int sapy_stat_name(PyObject *name, sa_info **info);
 
 /*
  * The ArrayDesc struct-sequence type, made by sapy_arraydesc_type_new and

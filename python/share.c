@@ -39,19 +39,12 @@ PyObject *sapy_segment_py(PyObject *module, PyObject *owner)
 
 PyObject *sapy_named_segment_py(PyObject *module, PyObject *name)
 {
-	PyObject *name_bytes, *result;
+	PyObject *result;
 	sa_info *info;
-	int ret;
 
 	(void)module;
-	if (!PyUnicode_FSConverter(name, &name_bytes))
+	if (sapy_stat_name(name, &info) < 0)
 		return NULL;
-	Py_BEGIN_ALLOW_THREADS
-	ret = sa_stat(PyBytes_AS_STRING(name_bytes), &info);
-	Py_END_ALLOW_THREADS
-	Py_DECREF(name_bytes);
-	if (ret < 0)
-		return sapy_raise(ret, name);
 	result = identity_tuple(sa_info_dev(info), sa_info_ino(info));
 	sa_info_free(info);
 	return result;
