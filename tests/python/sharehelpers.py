@@ -107,12 +107,7 @@ def process_target(array, results):
 
 
 def queue_target(queue, results):
-    array = queue.get(timeout=TIMEOUT)
-    results.put(report(array))
-    array.flat[0] = 42
-
-
-def simple_queue_target(queue, results):
+    """Queue or SimpleQueue (which has no timeout: the parent puts at once)."""
     array = queue.get()
     results.put(report(array))
     array.flat[0] = 42

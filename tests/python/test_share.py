@@ -218,28 +218,17 @@ def test_process_arguments(shm_name, method):
     assert a[5, 1] == 42
 
 
+@pytest.mark.parametrize("kind", ["Queue", "SimpleQueue"])
 @pytest.mark.parametrize("method", METHODS)
-def test_queue(shm_name, method):
+def test_queues(shm_name, method, kind):
     ctx = multiprocessing.get_context(method)
     a = filled(shm_name)
-    queue, results, sent = ctx.Queue(), ctx.Queue(), a.T[1:].copy()
+    queue, results, sent = getattr(ctx, kind)(), ctx.Queue(), a.T[1:].copy()
     child = start(ctx, helpers.queue_target, queue, results)
     queue.put(a.T[1:])
     check_arrival(results, a.T[1:], sent)
     finish(child)
     assert a[0, 1] == 42
-
-
-@pytest.mark.parametrize("method", METHODS)
-def test_simple_queue(shm_name, method):
-    ctx = multiprocessing.get_context(method)
-    a = filled(shm_name)
-    queue, results, sent = ctx.SimpleQueue(), ctx.Queue(), a[:, ::2].copy()
-    child = start(ctx, helpers.simple_queue_target, queue, results)
-    queue.put(a[:, ::2])
-    check_arrival(results, a[:, ::2], sent)
-    finish(child)
-    assert a[0, 0] == 42
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -284,6 +273,16 @@ def test_process_pool_executor(shm_name, method):
     assert a[0].tolist() == [42, 42, 42]
     assert_view_of(mapped[0], a[1:])
     assert_view_of(mapped[1], a[::-1])
+
+
+def test_manager_keeps_and_returns_references(shm_name):
+    a = filled(shm_name, (6, 5))
+    with multiprocessing.get_context("spawn").Manager() as manager:
+        queue = manager.Queue()
+        queue.put(a[::-2])
+        back = queue.get(timeout=TIMEOUT)
+    assert is_shared(back) and back.base is a.base
+    assert back.strides == a[::-2].strides and np.array_equal(back, a[::-2])
 
 
 # ---- results ------------------------------------------------------------------------
