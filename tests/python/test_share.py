@@ -413,6 +413,27 @@ def test_joblib_sends_shared_arrays_by_name(shm_name, joblib, backend):
         assert np.array_equal(back, view[1:])
 
 
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_joblib_multiprocessing_backend_in_other_start_methods(shm_name, joblib, method):
+    # The pool's reducer tables travel to spawn and forkserver workers.
+    a = filled(shm_name, (2, 5))
+    code = (
+        "import multiprocessing, sys\n"
+        f"sys.path.insert(0, {os.path.dirname(helpers.__file__)!r})\n"
+        "import joblib, SharedArray as sa, sharehelpers as helpers\n"
+        "if __name__ == '__main__':\n"
+        f"    multiprocessing.set_start_method({method!r})\n"
+        "    sa.share_by_name()\n"
+        f"    a = sa.attach({a.base.name!r})\n"
+        "    out = joblib.Parallel(n_jobs=2, backend='multiprocessing', timeout=60)(\n"
+        "        joblib.delayed(helpers.pool_task)(v) for v in a)\n"
+        "    print([(seen[1], helpers.is_shared(back)) for seen, back in out])\n")
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr([(True, True)] * 2)
+    assert a[:, 0].tolist() == [42, 42]
+
+
 def test_joblib_is_given_back(shm_name, joblib):
     from joblib.externals.loky.backend import reduction
     from joblib.parallel import BACKENDS
