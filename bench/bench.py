@@ -64,6 +64,21 @@ def interleaved(run_a, run_b, rounds, setup=None):
     return statistics.median(ta), statistics.median(tb)
 
 
+def interleaved_many(runs, rounds, setup=None):
+    """Median seconds of each of RUNS (label -> function), run in turn ROUNDS
+    times, the order rotating from round to round."""
+    labels = list(runs)
+    times = {label: [] for label in labels}
+    for i in range(rounds):
+        for label in labels[i % len(labels):] + labels[:i % len(labels)]:
+            if setup:
+                setup()
+            t0 = time.perf_counter()
+            runs[label]()
+            times[label].append(time.perf_counter() - t0)
+    return {label: statistics.median(t) for label, t in times.items()}
+
+
 def resident_kib():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
@@ -204,6 +219,134 @@ def bench_handoff(reps):
     row("hand a 256 MiB array to a running worker", "by name", t_name * 1e3,
         "pickled through a pipe", t_pickle * 1e3, "≥ 100× faster", 100, unit="ms",
         speedup=True)
+
+
+def edge_sum(a):
+    """A pool task: a small result that touches two elements, not the data."""
+    return float(a.flat[0]) + float(a.flat[-1])
+
+
+def import_joblib():
+    try:
+        import joblib
+    except ImportError:
+        print("joblib is not installed (Debian: python3-joblib): its rows are skipped",
+              flush=True)
+        return None
+    return joblib
+
+
+def set_sharing(share, copy_threshold=None):
+    if share:
+        sa.share_by_name(copy_threshold=copy_threshold)
+    else:
+        sa.share_by_name(False)
+
+
+def copies_supported():
+    """Whether create() makes transient arrays (what copy_threshold needs)."""
+    import inspect
+    return "transient" in inspect.signature(sa.create).parameters
+
+
+class Handoff:
+    """Ways of handing ARGS to 2 pool workers, each a function to time."""
+
+    def __init__(self, pool, joblib):
+        self.pool, self.joblib = pool, joblib
+
+    def pool_map(self, args, share, chunksize=1, copy_threshold=None):
+        def run():
+            set_sharing(share, copy_threshold)
+            self.pool.map(edge_sum, args(), chunksize=chunksize)
+        return run
+
+    def joblib_map(self, args, share):
+        def run():
+            set_sharing(share)
+            # joblib's defaults: arrays over 1 MB memory-mapped, read-only.
+            self.joblib.Parallel(n_jobs=2, max_nbytes="1M", mmap_mode="r")(
+                self.joblib.delayed(edge_sum)(arg) for arg in args())
+        return run
+
+    def compare(self, args, rounds, chunksize=1, copy_threshold=None, setup=None):
+        """Median times, interleaved: by reference (or through a copy when
+        COPY_THRESHOLD is set), pickled, joblib alone, joblib hooked."""
+        runs = {"by reference": self.pool_map(args, True, chunksize, copy_threshold)}
+        if copy_threshold is None:
+            runs["pickled"] = self.pool_map(args, False, chunksize)
+        if self.joblib:
+            runs["joblib"] = self.joblib_map(args, False)
+            if copy_threshold is None:
+                runs["joblib hooked"] = self.joblib_map(args, True)
+        medians = interleaved_many(runs, rounds, setup=setup)
+        for label, t in medians.items():
+            print(f"  {label}: {t * 1e3:.1f} ms", flush=True)
+        return medians
+
+
+def handoff_rows(what, medians, targets):
+    """Rows comparing MEDIANS (ms) as TARGETS say: (a, b, a label, b label,
+    target, limit)."""
+    for a, b, a_label, b_label, target, limit in targets:
+        if a in medians and b in medians:
+            row(f"{what}: {a_label} vs {b_label}", a_label, medians[a] * 1e3, b_label,
+                medians[b] * 1e3, target, limit, unit="ms", speedup=True)
+
+
+def bench_pool(rounds):
+    """Hand a 256 MiB array, and 1,000 slices of it, to 2 pool workers and
+    get a small result back: by reference (share_by_name), pickled, and by
+    joblib's automatic memory-mapping."""
+    joblib = import_joblib()
+    name = f"sa-bench-pool-{os.getpid()}"
+    shape = (1000, 256 * MIB // 1000 // 8)
+    a = sa.create(name, shape, populate=True)
+    a[...] = 1.0
+    slices = [a[i] for i in range(1000)]
+    pool = mp.get_context("fork").Pool(2)
+    handoff = Handoff(pool, joblib)
+    by_name = "share_by_name()"
+    print("pool: a 256 MiB shared array to 2 workers", flush=True)
+    handoff_rows("256 MiB shared array to 2 pool workers",
+                 handoff.compare(lambda: [a, a], rounds, setup=gc.collect), [
+                     ("by reference", "pickled", by_name, "pickled", "≥ 100× faster", 100),
+                     ("by reference", "joblib", by_name, "joblib memory-mapping",
+                      "faster", 1),
+                     ("joblib hooked", "joblib", "joblib.Parallel + share_by_name()",
+                      "joblib memory-mapping", "faster", 1)])
+    print("pool: 1,000 slices of it (256 KiB each) to 2 workers", flush=True)
+    handoff_rows("1,000 slices of it (256 KiB each) to 2 pool workers",
+                 handoff.compare(lambda: slices, rounds, chunksize=500, setup=gc.collect), [
+                     ("by reference", "pickled", by_name, "pickled", "none (reported)", 0),
+                     ("by reference", "joblib", by_name, "joblib (pickles arrays < 1 MB)",
+                      "faster", 1),
+                     ("joblib hooked", "joblib", "joblib.Parallel + share_by_name()",
+                      "joblib (pickles arrays < 1 MB)", "faster", 1)])
+    del slices
+    if not copies_supported():
+        print("create() has no transient arrays: copy_threshold is not measured", flush=True)
+    elif joblib:
+        # A new ordinary array each round, made outside the timing: each
+        # side copies it once (joblib: into a file it memory-maps).
+        fresh = {}
+
+        def new_array():
+            gc.collect()
+            fresh["array"] = np.full(shape, 1.0)
+
+        print("pool: a 256 MiB ordinary array to 2 workers, copy_threshold=1 MiB", flush=True)
+        handoff_rows("256 MiB ordinary array to 2 pool workers",
+                     handoff.compare(lambda: [fresh["array"]] * 2, rounds,
+                                     copy_threshold=MIB, setup=new_array), [
+                         ("by reference", "joblib", "share_by_name(copy_threshold=1 MiB)",
+                          "joblib memory-mapping", "≥ 1× (no slower)", 1)])
+        fresh.clear()
+    pool.close()
+    pool.join()
+    set_sharing(False)
+    del a
+    sa.delete(name)
 
 
 def bench_list(rounds, counts=(100, 1000, 10000)):
@@ -385,6 +528,8 @@ def main():
         bench_python_small(many)
         bench_attach_sizes(many)
         bench_handoff(few)
+        # Pickling 256 MiB through a pool's pipe takes seconds a round.
+        bench_pool(max(3, few // 2))
         bench_list(few * 2 + 1)
         bench_bandwidth(few, "/dev/shm", "/dev/shm")
         huge = mount_huge_tmpfs()
