@@ -94,11 +94,19 @@ def share_by_name(enable=True, copy_threshold=None):
     attached them.
 
     COPY_THRESHOLD=N (bytes, an int >= 0) also sends ordinary arrays of at
-    least N bytes by reference: each is first copied, once, into a new
-    transient shared array (create(transient=True)), which vanishes when no
-    process holds it any more, crash included.  The sender holds each copy
-    as long as the array it copied lives in the sender; see the SharedArray
-    module's documentation.
+    least N bytes by reference: each is first copied into a new transient
+    shared array (create(transient=True)), which vanishes when no process
+    holds it any more, crash included.  An array is copied the first time
+    it is sent, and that copy is sent again while the array's contents are
+    unchanged (a changed array is copied again: receivers never get stale
+    data).  The sender holds the copies of an array as long as that array
+    lives in the sender, and lets them go when it is garbage-collected or
+    the sender exits or dies: keep an array referenced until its receiver
+    has it (Pool.map and ProcessPoolExecutor hold their arguments until
+    the results are in; a temporary put on a Queue is not held).  Receivers
+    work on the copy: their writes are seen by other holders of the copy,
+    not in the array that was sent.  Workers that merely received
+    references return ordinary arrays by value.
 
     share_by_name(False) turns all of this off in this process: arrays
     pickle by value again and joblib is given back its own behaviour.
