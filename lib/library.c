@@ -27,6 +27,8 @@ SA_EXPORT const char *sa_strerror(int error)
 	case EACCES: return "permission denied";
 	case ENOTSUP: return "not supported (object dtype, or no shared memory directory)";
 	case ENOMEM: return "out of memory or address space";
+	case EBADF: return "the array is attached read-only";
+	case EIDRM: return "the array's name was deleted, or names another array now";
 	}
 #ifdef HAVE_STRERRORDESC_NP
 	{

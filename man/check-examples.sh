@@ -57,7 +57,7 @@ for page in $MAN_PAGES; do
 	done
 done
 
-for want in create attach delete describe sync stat list owners strerror; do
+for want in create attach delete describe sync stat list owners strerror fill; do
 	case " $programs " in
 	*" $want "*) ;;
 	*) not_ok "an example program $want.c exists"; ;;
@@ -115,6 +115,8 @@ else
 	fi
 	run "owners.c lists shared memory" "*" "$T/owners"
 fi
+run "fill.c fills it through its file" \
+	"$NAME: wrote 96 bytes; read back 0.0 0.5 1.0 1.5" "$T/fill" "$NAME"
 run "delete.c deletes it" "" "$T/delete" "$NAME"
 if [ -e "/dev/shm/sa-mantest-$$" ]; then
 	not_ok "the array is gone"
