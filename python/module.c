@@ -95,6 +95,14 @@ static PyMethodDef module_methods[] = {
 	  "_named_segment(name, /)\n--\n\n"
 	  "(dev, ino) of the segment NAME names now, without attaching it; OSError\n"
 	  "(FileNotFoundError...) naming it if there is none." },
+	{ "_pwrite", sapy_pwrite_py, METH_VARARGS,
+	  "_pwrite(owner, offset, data, /)\n--\n\n"
+	  "Write the bytes of DATA (a C-contiguous buffer) at OFFSET of the data of\n"
+	  "the array OWNER maps, through its file: sa_pwrite(3)." },
+	{ "_pread", sapy_pread_py, METH_VARARGS,
+	  "_pread(owner, offset, buffer, /)\n--\n\n"
+	  "Fill BUFFER (writable, C-contiguous) from OFFSET of the data of the\n"
+	  "array OWNER maps, through its file: sa_pread(3)." },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -103,6 +103,12 @@ PyObject *sapy_segment_py(PyObject *module, PyObject *owner);
  * names now (sa_stat), or OSError naming it.
  */
 PyObject *sapy_named_segment_py(PyObject *module, PyObject *name);
+/*
+ * SharedArray._ext._pwrite(owner, offset, data), _pread(owner, offset,
+ * buffer): sa_pwrite(3) and sa_pread(3) of a contiguous buffer's bytes.
+ */
+PyObject *sapy_pwrite_py(PyObject *module, PyObject *args);
+PyObject *sapy_pread_py(PyObject *module, PyObject *args);
 
 /* ---- attach.c ----------------------------------------------------------- */
 

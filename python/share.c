@@ -49,3 +49,53 @@ PyObject *sapy_named_segment_py(PyObject *module, PyObject *name)
 	sa_info_free(info);
 	return result;
 }
+
+/*
+ * _pwrite(owner, offset, data) and _pread(owner, offset, buffer): the
+ * bytes of a C-contiguous buffer into, or out of, the data of the array
+ * OWNER maps, through its file (sa_pwrite(3)), the GIL released.
+ */
+static PyObject *transfer(PyObject *args, const char *format, int writing)
+{
+	PyObject *owner, *name, *result = NULL;
+	Py_ssize_t offset;
+	Py_buffer buf;
+	sa_array *array;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, format, &sapy_MapOwnerType, &owner, &offset, &buf))
+		return NULL;
+	array = sapy_mapowner_handle(owner);
+	if (offset < 0) {
+		PyErr_SetString(PyExc_ValueError, "negative offset");
+		goto out;
+	}
+	Py_BEGIN_ALLOW_THREADS
+	if (writing)
+		ret = sa_pwrite(array, buf.buf, (size_t)buf.len, (size_t)offset);
+	else
+		ret = sa_pread(array, buf.buf, (size_t)buf.len, (size_t)offset);
+	Py_END_ALLOW_THREADS
+	if (ret < 0) {
+		name = PyUnicode_DecodeFSDefault(sa_name(array));
+		sapy_raise(ret, name);
+		Py_XDECREF(name);
+		goto out;
+	}
+	result = Py_NewRef(Py_None);
+out:
+	PyBuffer_Release(&buf);
+	return result;
+}
+
+PyObject *sapy_pwrite_py(PyObject *module, PyObject *args)
+{
+	(void)module;
+	return transfer(args, "O!ny*:_pwrite", 1);
+}
+
+PyObject *sapy_pread_py(PyObject *module, PyObject *args)
+{
+	(void)module;
+	return transfer(args, "O!nw*:_pread", 0);
+}

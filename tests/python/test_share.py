@@ -9,6 +9,7 @@
 # it cannot go by name.  Start methods are named explicitly (Python 3.14
 # made forkserver the default).  Worker code lives in sharehelpers.py.
 import concurrent.futures
+import gc
 import multiprocessing
 import os
 import pickle
@@ -22,7 +23,7 @@ import pytest
 
 import SharedArray as sa
 import sharehelpers as helpers
-from sahelpers import run_python
+from sahelpers import LIST_SUPPORTED, run_python
 from sharehelpers import TIMEOUT, is_shared
 
 METHODS = ["fork", "spawn", "forkserver"]
@@ -499,3 +500,127 @@ def test_readme_example_runs(shm_name):
     result = run_python(program)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "100"]
+
+
+# ---- copy_threshold ---------------------------------------------------------------
+
+def transient_arrays_supported():
+    import inspect
+
+    return "transient" in inspect.signature(sa.create).parameters
+
+
+@pytest.fixture
+def copies():
+    """share_by_name(copy_threshold=1000) where create() makes transient
+    arrays; a function that lists the copies made since, that still exist."""
+    if not transient_arrays_supported():
+        pytest.skip("create() makes no transient arrays in this build")
+    gc.collect()
+    before = set(helpers.copy_names(os.getpid()))
+    sa.share_by_name(copy_threshold=1000)
+
+    def live_copies():
+        if LIST_SUPPORTED:
+            sa.list()  # removes what nobody holds any more
+        return sorted(set(helpers.copy_names(os.getpid())) - before)
+
+    yield live_copies
+    gc.collect()
+
+
+def test_copy_threshold_sends_large_ordinary_arrays_through_a_copy(copies):
+    big = np.arange(125.0)  # 1,000 bytes: at the threshold
+    small = np.arange(124.0)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        seen = pool.map_async(helpers.report_and_write,
+                              [(big, 0, -1.0), (small, 0, -1.0)]).get(TIMEOUT)
+    assert_view_of(seen[0], big)
+    assert_view_of(seen[1], small, shared=False)
+    assert big[0] == 0.0 and small[0] == 0.0  # the sender's arrays are not written
+    (name,) = copies()
+    assert sa.attach(name)[0] == -1.0  # the copy is: it is shared both ways
+
+
+def test_copies_keep_layout_dtype_and_read_only(copies):
+    fortran = np.asfortranarray(np.arange(2400, dtype=">i4").reshape(40, 60))
+    structured = np.zeros(100, [("x", "<i4"), ("y", "S8")])
+    structured["x"] = np.arange(100)
+    readonly = np.arange(200.0)
+    readonly.flags.writeable = False
+    arrays = [fortran, fortran[::-2, 1::3], structured, readonly]
+    with multiprocessing.get_context("forkserver").Pool(1) as pool:
+        seen = pool.map_async(helpers.report, arrays).get(TIMEOUT)
+        writable = pool.apply_async(helpers.try_set_writeable, (readonly,)).get(TIMEOUT)
+    for array, got in zip(arrays, seen):
+        typename, mapped, shape, strides, dtype, writeable, values = got
+        assert mapped and shape == array.shape and dtype == array.dtype
+        assert writeable == array.flags.writeable and np.array_equal(values, array)
+    assert seen[0][3] == fortran.strides
+    assert writable == (False, False)
+
+
+def test_an_array_is_copied_once_while_unchanged(copies):
+    array = np.arange(1000.0)
+    first = pickle.loads(ForkingPickler.dumps(array))
+    second = pickle.loads(ForkingPickler.dumps(array))
+    assert len(copies()) == 1 and np.shares_memory(first, second)
+    array[5] = -5.0
+    third = pickle.loads(ForkingPickler.dumps(array))
+    assert third[5] == -5.0 and first[5] == 5.0  # never stale, never changed under a receiver
+    assert len(copies()) == 2
+
+
+def test_copies_go_with_the_array(copies):
+    array = np.arange(1000.0)
+    received = pickle.loads(ForkingPickler.dumps(array))
+    (name,) = copies()
+    del array
+    gc.collect()
+    assert copies() == [name]  # a receiver still holds it
+    del received
+    gc.collect()
+    assert copies() == []
+    with pytest.raises(FileNotFoundError):
+        sa.attach(name)
+
+
+def test_copies_vanish_after_the_pool_even_when_workers_are_killed(copies):
+    ctx = multiprocessing.get_context("spawn")
+    for _ in range(5):
+        arrays = [np.full(500, float(i)) for i in range(3)]
+        with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as ex:
+            seen = ex.submit(helpers.report, arrays[0]).result(TIMEOUT)
+            killed = ex.submit(helpers.kill_self, arrays[1])
+            with pytest.raises(concurrent.futures.process.BrokenProcessPool):
+                killed.result(TIMEOUT)
+        assert seen[1] and len(copies()) == 2  # held while the arrays live
+        del arrays, seen, killed
+        gc.collect()
+        assert copies() == []
+
+
+def test_copies_vanish_when_every_holder_is_killed():
+    # The sender and its worker both die by SIGKILL holding a copy.
+    code = (
+        "import multiprocessing, os, signal, sys\n"
+        f"sys.path.insert(0, {os.path.dirname(helpers.__file__)!r})\n"
+        "import numpy as np, SharedArray as sa, sharehelpers as helpers\n"
+        "if __name__ == '__main__':\n"
+        "    sa.share_by_name(copy_threshold=1)\n"
+        "    array = np.arange(1000.0)\n"
+        "    pool = multiprocessing.get_context('spawn').Pool(1)\n"
+        "    pid, name = pool.apply(helpers.keep, (array,))\n"
+        "    print(os.getpid(), name, flush=True)\n"
+        "    os.kill(pid, signal.SIGKILL)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    if not transient_arrays_supported():
+        pytest.skip("create() makes no transient arrays in this build")
+    result = run_python(code)
+    sender, name = result.stdout.split()
+    assert name.startswith(f"sa-copy-{sender}-")
+    with pytest.raises(FileNotFoundError):
+        sa.attach(name)
+    if LIST_SUPPORTED:
+        sa.list()
+    assert helpers.copy_names(sender) == []
