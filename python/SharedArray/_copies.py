@@ -116,7 +116,7 @@ def _new_copy(array):
 def _write(copy, array):
     """Put ARRAY's elements into COPY, through its file."""
     blocks, size = _blocks(copy, array)
-    scratch = None
+    owner, scratch = _ext._owner_of(copy), None
     for offset, part in blocks:
         if not part.flags.c_contiguous:
             if scratch is None:
@@ -124,7 +124,7 @@ def _write(copy, array):
             staged = _like(scratch, part)
             np.copyto(staged, part)
             part = staged
-        _ext._pwrite(copy.base, offset, part)
+        _ext._pwrite(owner, offset, part)
 
 
 def _unchanged(copy, array):
@@ -134,11 +134,12 @@ def _unchanged(copy, array):
     if copy.shape != array.shape or copy.dtype != array.dtype:
         return False
     blocks, size = _blocks(copy, array)
+    owner = _ext._owner_of(copy)
     scratch, same = np.empty(size, np.uint8), np.empty(size, bool)
     for offset, part in blocks:
         theirs = _like(scratch, part)
         try:
-            _ext._pread(copy.base, offset, theirs)
+            _ext._pread(owner, offset, theirs)
         except OSError:
             return False  # its name was deleted: make another
         verdict = same[:part.size].reshape(part.shape)
@@ -183,4 +184,4 @@ def _as_bits(array):
 def held_names():
     """The names of the copies this process holds (for tests)."""
     with _lock:
-        return sorted(c.base.name for held in _held.values() for c in held.copies)
+        return sorted(_ext._owner_of(c).name for held in _held.values() for c in held.copies)
