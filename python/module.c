@@ -103,6 +103,10 @@ static PyMethodDef module_methods[] = {
 	  "_pread(owner, offset, buffer, /)\n--\n\n"
 	  "Fill BUFFER (writable, C-contiguous) from OFFSET of the data of the\n"
 	  "array OWNER maps, through its file: sa_pread(3)." },
+	{ "_pcompare", sapy_pcompare_py, METH_VARARGS,
+	  "_pcompare(owner, offset, data, /)\n--\n\n"
+	  "Whether the bytes of DATA (a C-contiguous buffer) are those at OFFSET of\n"
+	  "the data of the array OWNER maps, read through its file: sa_pread(3)." },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -109,6 +109,11 @@ PyObject *sapy_named_segment_py(PyObject *module, PyObject *name);
  */
 PyObject *sapy_pwrite_py(PyObject *module, PyObject *args);
 PyObject *sapy_pread_py(PyObject *module, PyObject *args);
+/*
+ * SharedArray._ext._pcompare(owner, offset, data): whether DATA's bytes are
+ * those at OFFSET of the array's data, read through its file (sa_pread).
+ */
+PyObject *sapy_pcompare_py(PyObject *module, PyObject *args);
 
 /* ---- attach.c ----------------------------------------------------------- */
 

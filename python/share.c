@@ -11,6 +11,9 @@
  * given to another array in between: the identity is what tells them apart,
  * so that a receiver never gets another array's data.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "module.h"
 
 /* (dev, ino) as Python ints. */
@@ -98,4 +101,58 @@ PyObject *sapy_pread_py(PyObject *module, PyObject *args)
 {
 	(void)module;
 	return transfer(args, "O!nw*:_pread", 0);
+}
+
+/*
+ * Whether the bytes at OFFSET of ARRAY's data equal the LEN bytes at DATA,
+ * read through the file a cache-sized piece at a time: 1, 0, or a negative
+ * errno.
+ */
+static int same_bytes(sa_array *array, size_t offset, const char *data, size_t len)
+{
+	enum { PIECE = 256 * 1024 };
+	char *piece = malloc(PIECE);
+	int ret = 1;
+
+	if (!piece)
+		return -ENOMEM;
+	for (size_t done = 0; done < len && ret == 1; done += PIECE) {
+		const size_t n = len - done < PIECE ? len - done : PIECE;
+
+		ret = sa_pread(array, piece, n, offset + done);
+		if (ret == 0)
+			ret = memcmp(piece, data + done, n) == 0;
+	}
+	free(piece);
+	return ret;
+}
+
+PyObject *sapy_pcompare_py(PyObject *module, PyObject *args)
+{
+	PyObject *owner, *name;
+	Py_ssize_t offset;
+	Py_buffer buf;
+	sa_array *array;
+	int ret;
+
+	(void)module;
+	if (!PyArg_ParseTuple(args, "O!ny*:_pcompare", &sapy_MapOwnerType, &owner, &offset, &buf))
+		return NULL;
+	array = sapy_mapowner_handle(owner);
+	if (offset < 0) {
+		PyBuffer_Release(&buf);
+		PyErr_SetString(PyExc_ValueError, "negative offset");
+		return NULL;
+	}
+	Py_BEGIN_ALLOW_THREADS
+	ret = same_bytes(array, (size_t)offset, buf.buf, (size_t)buf.len);
+	Py_END_ALLOW_THREADS
+	PyBuffer_Release(&buf);
+	if (ret < 0) {
+		name = PyUnicode_DecodeFSDefault(sa_name(array));
+		sapy_raise(ret, name);
+		Py_XDECREF(name);
+		return NULL;
+	}
+	return PyBool_FromLong(ret);
 }

@@ -115,63 +115,45 @@ def _new_copy(array):
 
 def _write(copy, array):
     """Put ARRAY's elements into COPY, through its file."""
-    blocks, size = _blocks(copy, array)
-    owner, scratch = _ext._owner_of(copy), None
-    for offset, part in blocks:
-        if not part.flags.c_contiguous:
-            if scratch is None:
-                scratch = np.empty(size, np.uint8)
-            staged = _like(scratch, part)
-            np.copyto(staged, part)
-            part = staged
-        _ext._pwrite(owner, offset, part)
+    owner = _ext._owner_of(copy)
+    for offset, block in _blocks(copy, array):
+        _ext._pwrite(owner, offset, block)
 
 
 def _unchanged(copy, array):
-    """Whether ARRAY's bytes are still those of COPY (its copy): read back
-    through the file block by block, and compared as unsigned integers (so
-    that NaNs compare, and -0.0 differs from 0.0)."""
+    """Whether ARRAY's bytes are still those of COPY (its copy), read back
+    through the file (so that NaNs compare, and -0.0 differs from 0.0)."""
     if copy.shape != array.shape or copy.dtype != array.dtype:
         return False
-    blocks, size = _blocks(copy, array)
     owner = _ext._owner_of(copy)
-    scratch, same = np.empty(size, np.uint8), np.empty(size, bool)
-    for offset, part in blocks:
-        theirs = _like(scratch, part)
-        try:
-            _ext._pread(owner, offset, theirs)
-        except OSError:
-            return False  # its name was deleted: make another
-        verdict = same[:part.size].reshape(part.shape)
-        np.equal(theirs, part, out=verdict)
-        if not verdict.all():
-            return False
-    return True
+    try:
+        return all(_ext._pcompare(owner, offset, block)
+                   for offset, block in _blocks(copy, array))
+    except OSError:
+        return False  # its name was deleted: make another
 
 
 def _blocks(copy, array):
-    """(blocks, the largest block's bytes): blocks are (byte offset in
-    COPY's data, part of ARRAY's elements as unsigned integers) for
-    consecutive stretches of COPY, in its order, of about _BLOCK bytes (one
-    row of the first axis at least)."""
+    """(byte offset in COPY's data, C-contiguous block of ARRAY's bytes)
+    for consecutive stretches of COPY, in its order, of about _BLOCK bytes
+    (one row of the first axis at least).  A block of a non-contiguous
+    ARRAY is staged in a scratch buffer, valid until the next one."""
     source = array.T if copy.flags.f_contiguous and not copy.flags.c_contiguous else array
     bits = _as_bits(source)
     if bits.flags.c_contiguous:
         flat = bits.reshape(-1)
         step = max(1, _BLOCK // flat.itemsize)
-        return (((start * flat.itemsize, flat[start:start + step])
-                 for start in range(0, len(flat), step)),
-                min(step, len(flat)) * flat.itemsize)
+        for start in range(0, len(flat), step):
+            yield start * flat.itemsize, flat[start:start + step]
+        return
     row_bytes = bits.itemsize * int(np.prod(bits.shape[1:]))
     rows = max(1, _BLOCK // max(1, row_bytes))
-    return (((start * row_bytes, bits[start:start + rows])
-             for start in range(0, len(bits), rows)),
-            min(rows, len(bits)) * row_bytes)
-
-
-def _like(scratch, part):
-    """A C-contiguous array shaped as PART over the first bytes of SCRATCH."""
-    return scratch[:part.nbytes].view(part.dtype).reshape(part.shape)
+    scratch = np.empty(min(rows, len(bits)) * row_bytes, np.uint8)
+    for start in range(0, len(bits), rows):
+        part = bits[start:start + rows]
+        staged = scratch[:part.nbytes].view(part.dtype).reshape(part.shape)
+        np.copyto(staged, part)
+        yield start * row_bytes, staged
 
 
 def _as_bits(array):
