@@ -571,6 +571,17 @@ def test_an_array_is_copied_once_while_unchanged(copies):
     assert len(copies()) == 2
 
 
+def test_deleted_name_still_attached_goes_through_a_copy(copies, shm_name):
+    a = filled(shm_name, (200,), dtype=np.float64)
+    sa.delete(a.base.name)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        seen = pool.apply_async(helpers.report_and_write, ((a, 0, -5.0),)).get(TIMEOUT)
+    assert_view_of(seen, a, values=np.arange(200.0))
+    assert a[0] == 0.0  # the copy was written, never the deleted array
+    (name,) = copies()
+    assert sa.attach(name)[0] == -5.0
+
+
 def test_copies_go_with_the_array(copies):
     array = np.arange(1000.0)
     received = pickle.loads(ForkingPickler.dumps(array))
