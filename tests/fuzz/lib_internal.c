@@ -14,6 +14,7 @@
 #include "delete.c"
 #include "dtype.c"
 #include "format.c"
+#include "identity.c"
 #include "info.c"
 #include "library.c"
 #include "list.c"
