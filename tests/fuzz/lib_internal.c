@@ -19,3 +19,4 @@
 #include "library.c"
 #include "list.c"
 #include "name.c"
+#include "rw.c"
