@@ -9,6 +9,9 @@ measures and reports.
 
 Run by "make bench" with the module and the library of the build tree:
     bench.py --bench-c ./bench_c [--results RESULTS.md] [--quick]
+             [--only-locks | --only-pool]
+("make bench BENCH_FLAGS=--only-pool" measures one section and replaces
+only that section of RESULTS.md.)
 """
 
 import argparse
@@ -37,6 +40,7 @@ else:
 MIB = 1 << 20
 ROWS = []
 LOCK_ROWS = []  # the section "Locks and change notification"
+POOL_ROWS = []  # the section "Handing arrays to pool workers"
 REPORTED = float("inf")  # a limit every ratio meets: no target, the figure is reported
 
 
@@ -276,6 +280,14 @@ def import_joblib():
     return joblib
 
 
+def joblib_version():
+    try:
+        import joblib
+    except ImportError:
+        return "not installed"
+    return joblib.__version__
+
+
 def set_sharing(share, copy_threshold=None):
     if share:
         sa.share_by_name(copy_threshold=copy_threshold)
@@ -331,7 +343,7 @@ def handoff_rows(what, medians, targets):
     for a, b, a_label, b_label, target, limit in targets:
         if a in medians and b in medians:
             row(f"{what}: {a_label} vs {b_label}", a_label, medians[a] * 1e3, b_label,
-                medians[b] * 1e3, target, limit, unit="ms", speedup=True)
+                medians[b] * 1e3, target, limit, unit="ms", speedup=True, table=POOL_ROWS)
 
 
 def bench_pool(rounds):
@@ -546,27 +558,38 @@ def lock_section():
             "time.\n\n" + table(LOCK_ROWS) + "\n")
 
 
+POOL_HEADING = "## Handing arrays to pool workers"
+
+
+def pool_section():
+    return (f"{POOL_HEADING}\n\n"
+            f"Measured {datetime.date.today().isoformat()} on: {machine()}.  Medians of "
+            "runs interleaved round by round (Python, a fork pool of 2 workers; joblib "
+            f"{joblib_version()}); how each side works is in the notes below.\n\n"
+            + table(POOL_ROWS) + "\n")
+
+
 def notes():
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")) as n:
         return n.read()
 
 
-def replace_lock_section(path):
-    """Put this run's lock section (and NOTES.md as it is now) into RESULTS.md,
+def replace_section(path, heading, section):
+    """Put this run's SECTION (and NOTES.md as it is now) into RESULTS.md,
     leaving the other figures as they were."""
     with open(path) as f:
         text = f.read()
-    start = text.find(LOCK_HEADING)
+    start = text.find(heading)
     if start < 0:
         start = end = text.index("## System calls per path")
     else:
-        end = text.index("\n## ", start + len(LOCK_HEADING)) + 1
-    text = text[:start] + lock_section() + text[end:]
+        end = text.index("\n## ", start + len(heading)) + 1
+    text = text[:start] + section + text[end:]
     first_note = notes().split("\n", 1)[0]
     text = text[:text.index(first_note)] + notes()
     with open(path, "w") as f:
         f.write(text)
-    print(f"updated the lock section of {path}")
+    print(f"updated the section {heading[3:]!r} of {path}")
 
 
 def write_results(path, trace_lines, step_lines):
@@ -579,6 +602,7 @@ def write_results(path, trace_lines, step_lines):
                 "absolute times drift, ratios hold).\n\n")
         f.write(table(ROWS))
         f.write("\n" + lock_section())
+        f.write(pool_section())
         f.write("## System calls per path (strace, one call of each path)\n\n")
         f.write("| path | calls | which |\n|---|---|---|\n")
         f.write("\n".join(trace_lines) + "\n")
@@ -596,13 +620,24 @@ def main():
     parser.add_argument("--only-locks", action="store_true",
                         help="measure locks and notification only, and replace just "
                              "their section of the results")
+    parser.add_argument("--only-pool", action="store_true",
+                        help="measure the hand-off to pool workers only, and replace "
+                             "just its section of the results")
     args = parser.parse_args()
     many, few = (500, 3) if args.quick else (4000, 9)
+    # Pickling 256 MiB through a pool's pipe takes seconds a round.
+    pool_rounds = max(3, few // 2)
 
+    if args.only_pool:
+        bench_pool(pool_rounds)
+        if args.results:
+            replace_section(args.results, POOL_HEADING, pool_section())
+        report()
+        return
     bench_locks(args.bench_c, many)
     if args.only_locks:
         if args.results:
-            replace_lock_section(args.results)
+            replace_section(args.results, LOCK_HEADING, lock_section())
         report()
         return
 
@@ -617,8 +652,7 @@ def main():
         bench_python_small(many)
         bench_attach_sizes(many)
         bench_handoff(few)
-        # Pickling 256 MiB through a pool's pipe takes seconds a round.
-        bench_pool(max(3, few // 2))
+        bench_pool(pool_rounds)
         bench_list(few * 2 + 1)
         bench_bandwidth(few, "/dev/shm", "/dev/shm")
         huge = mount_huge_tmpfs()
@@ -634,7 +668,7 @@ def main():
 
 
 def report():
-    rows = ROWS + LOCK_ROWS
+    rows = ROWS + LOCK_ROWS + POOL_ROWS
     missed = [r[0] for r in rows if not r[8]]
     print(f"{len(rows) - len(missed)} targets met, {len(missed)} missed"
           + (": " + "; ".join(missed) if missed else ""))
