@@ -504,18 +504,10 @@ def test_readme_example_runs(shm_name):
 
 # ---- copy_threshold ---------------------------------------------------------------
 
-def transient_arrays_supported():
-    import inspect
-
-    return "transient" in inspect.signature(sa.create).parameters
-
-
 @pytest.fixture
 def copies():
-    """share_by_name(copy_threshold=1000) where create() makes transient
-    arrays; a function that lists the copies made since, that still exist."""
-    if not transient_arrays_supported():
-        pytest.skip("create() makes no transient arrays in this build")
+    """share_by_name(copy_threshold=1000); a function that lists the
+    copies made since, that still exist."""
     gc.collect()
     before = set(helpers.copy_names(os.getpid()))
     sa.share_by_name(copy_threshold=1000)
@@ -625,8 +617,6 @@ def test_copies_vanish_when_every_holder_is_killed():
         "    print(os.getpid(), name, flush=True)\n"
         "    os.kill(pid, signal.SIGKILL)\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n")
-    if not transient_arrays_supported():
-        pytest.skip("create() makes no transient arrays in this build")
     result = run_python(code)
     sender, name = result.stdout.split()
     assert name.startswith(f"sa-copy-{sender}-")
