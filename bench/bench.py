@@ -9,7 +9,9 @@ measures and reports.
 
 Run by "make bench" with the module and the library of the build tree:
     bench.py --bench-c ./bench_c --bench-holders ./bench_holders
-             [--results RESULTS.md] [--quick]
+             [--results RESULTS.md] [--quick] [--only-locks | --only-pool]
+("make bench BENCH_FLAGS=--only-pool" measures one section and replaces
+only that section of RESULTS.md.)
 """
 
 import argparse
@@ -38,6 +40,7 @@ else:
 MIB = 1 << 20
 ROWS = []
 LOCK_ROWS = []  # the section "Locks and change notification"
+POOL_ROWS = []  # the section "Handing arrays to pool workers"
 REPORTED = float("inf")  # a limit every ratio meets: no target, the figure is reported
 
 
@@ -66,6 +69,21 @@ def interleaved(run_a, run_b, rounds, setup=None):
             run()
             times.append(time.perf_counter() - t0)
     return statistics.median(ta), statistics.median(tb)
+
+
+def interleaved_many(runs, rounds, setup=None):
+    """Median seconds of each of RUNS (label -> function), run in turn ROUNDS
+    times, the order rotating from round to round."""
+    labels = list(runs)
+    times = {label: [] for label in labels}
+    for i in range(rounds):
+        for label in labels[i % len(labels):] + labels[:i % len(labels)]:
+            if setup:
+                setup()
+            t0 = time.perf_counter()
+            runs[label]()
+            times[label].append(time.perf_counter() - t0)
+    return {label: statistics.median(t) for label, t in times.items()}
 
 
 def resident_kib():
@@ -274,6 +292,144 @@ def bench_handoff(reps):
         speedup=True)
 
 
+def edge_sum(a):
+    """A pool task: a small result that touches two elements, not the data."""
+    return float(a.flat[0]) + float(a.flat[-1])
+
+
+def import_joblib():
+    try:
+        import joblib
+    except ImportError:
+        print("joblib is not installed (Debian: python3-joblib): its rows are skipped",
+              flush=True)
+        return None
+    return joblib
+
+
+def joblib_version():
+    try:
+        import joblib
+    except ImportError:
+        return "not installed"
+    return joblib.__version__
+
+
+def set_sharing(share, copy_threshold=None):
+    if share:
+        sa.share_by_name(copy_threshold=copy_threshold)
+    else:
+        sa.share_by_name(False)
+
+
+def copies_supported():
+    """Whether create() makes transient arrays (what copy_threshold needs)."""
+    import inspect
+    return "transient" in inspect.signature(sa.create).parameters
+
+
+class Handoff:
+    """Ways of handing ARGS to 2 pool workers, each a function to time."""
+
+    def __init__(self, pool, joblib):
+        self.pool, self.joblib = pool, joblib
+
+    def pool_map(self, args, share, chunksize=1, copy_threshold=None):
+        def run():
+            set_sharing(share, copy_threshold)
+            self.pool.map(edge_sum, args(), chunksize=chunksize)
+        return run
+
+    def joblib_map(self, args, share):
+        def run():
+            set_sharing(share)
+            # joblib's defaults: arrays over 1 MB memory-mapped, read-only.
+            self.joblib.Parallel(n_jobs=2, max_nbytes="1M", mmap_mode="r")(
+                self.joblib.delayed(edge_sum)(arg) for arg in args())
+        return run
+
+    def compare(self, args, rounds, chunksize=1, copy_threshold=None, setup=None):
+        """Median times, interleaved: by reference (or through a copy when
+        COPY_THRESHOLD is set), pickled, joblib alone, joblib hooked."""
+        runs = {"by reference": self.pool_map(args, True, chunksize, copy_threshold)}
+        if copy_threshold is None:
+            runs["pickled"] = self.pool_map(args, False, chunksize)
+        if self.joblib:
+            runs["joblib"] = self.joblib_map(args, False)
+            if copy_threshold is None:
+                runs["joblib hooked"] = self.joblib_map(args, True)
+        medians = interleaved_many(runs, rounds, setup=setup)
+        for label, t in medians.items():
+            print(f"  {label}: {t * 1e3:.1f} ms", flush=True)
+        return medians
+
+
+def handoff_rows(what, medians, targets):
+    """Rows comparing MEDIANS (ms) as TARGETS say: (a, b, a label, b label,
+    target, limit)."""
+    for a, b, a_label, b_label, target, limit in targets:
+        if a in medians and b in medians:
+            row(f"{what}: {a_label} vs {b_label}", a_label, medians[a] * 1e3, b_label,
+                medians[b] * 1e3, target, limit, unit="ms", speedup=True, table=POOL_ROWS)
+
+
+def bench_pool(rounds):
+    """Hand a 256 MiB array, and 1,000 slices of it, to 2 pool workers and
+    get a small result back: by reference (share_by_name), pickled, and by
+    joblib's automatic memory-mapping."""
+    joblib = import_joblib()
+    name = f"sa-bench-pool-{os.getpid()}"
+    shape = (1000, 256 * MIB // 1000 // 8)
+    a = sa.create(name, shape, populate=True)
+    a[...] = 1.0
+    slices = [a[i] for i in range(1000)]
+    pool = mp.get_context("fork").Pool(2)
+    handoff = Handoff(pool, joblib)
+    by_name = "share_by_name()"
+    print("pool: a 256 MiB shared array to 2 workers", flush=True)
+    handoff_rows("256 MiB shared array to 2 pool workers",
+                 handoff.compare(lambda: [a, a], rounds, setup=gc.collect), [
+                     ("by reference", "pickled", by_name, "pickled", "≥ 100× faster", 100),
+                     ("by reference", "joblib", by_name, "joblib memory-mapping",
+                      "faster", 1),
+                     ("joblib hooked", "joblib", "joblib.Parallel + share_by_name()",
+                      "joblib memory-mapping", "faster", 1)])
+    print("pool: 1,000 slices of it (256 KiB each) to 2 workers", flush=True)
+    handoff_rows("1,000 slices of it (256 KiB each) to 2 pool workers",
+                 handoff.compare(lambda: slices, rounds, chunksize=500, setup=gc.collect), [
+                     ("by reference", "pickled", by_name, "pickled", "none (reported)", 0),
+                     ("by reference", "joblib", by_name, "joblib (pickles arrays < 1 MB)",
+                      "faster", 1),
+                     ("joblib hooked", "joblib", "joblib.Parallel + share_by_name()",
+                      "joblib (pickles arrays < 1 MB)", "faster", 1)])
+    del slices
+    if not copies_supported():
+        print("create() has no transient arrays: copy_threshold is not measured", flush=True)
+    elif joblib:
+        # A new ordinary array each round, made outside the timing.  Each
+        # side copies it once; sent a second time, joblib reuses its file
+        # within the call, share_by_name() checks the array is unchanged.
+        fresh = {}
+
+        def new_array():
+            gc.collect()
+            fresh["array"] = np.full(shape, 1.0)
+
+        for copies, what in ((1, "256 MiB ordinary array to a pool worker"),
+                             (2, "the same 256 MiB ordinary array to 2 pool workers")):
+            print(f"pool: {what}, copy_threshold=1 MiB", flush=True)
+            handoff_rows(what, handoff.compare(lambda n=copies: [fresh["array"]] * n, rounds,
+                                               copy_threshold=MIB, setup=new_array), [
+                ("by reference", "joblib", "share_by_name(copy_threshold=1 MiB)",
+                 "joblib memory-mapping", "≥ 1× (no slower)", 1)])
+        fresh.clear()
+    pool.close()
+    pool.join()
+    set_sharing(False)
+    del a
+    sa.delete(name)
+
+
 def bench_list(rounds, counts=(100, 1000, 10000)):
     base = tempfile.mkdtemp(prefix="sa-bench-list-", dir="/dev/shm")
     medians = {}
@@ -429,27 +585,38 @@ def lock_section():
             "time.\n\n" + table(LOCK_ROWS) + "\n")
 
 
+POOL_HEADING = "## Handing arrays to pool workers"
+
+
+def pool_section():
+    return (f"{POOL_HEADING}\n\n"
+            f"Measured {datetime.date.today().isoformat()} on: {machine()}.  Medians of "
+            "runs interleaved round by round (Python, a fork pool of 2 workers; joblib "
+            f"{joblib_version()}); how each side works is in the notes below.\n\n"
+            + table(POOL_ROWS) + "\n")
+
+
 def notes():
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")) as n:
         return n.read()
 
 
-def replace_lock_section(path):
-    """Put this run's lock section (and NOTES.md as it is now) into RESULTS.md,
+def replace_section(path, heading, section):
+    """Put this run's SECTION (and NOTES.md as it is now) into RESULTS.md,
     leaving the other figures as they were."""
     with open(path) as f:
         text = f.read()
-    start = text.find(LOCK_HEADING)
+    start = text.find(heading)
     if start < 0:
         start = end = text.index("## System calls per path")
     else:
-        end = text.index("\n## ", start + len(LOCK_HEADING)) + 1
-    text = text[:start] + lock_section() + text[end:]
+        end = text.index("\n## ", start + len(heading)) + 1
+    text = text[:start] + section + text[end:]
     first_note = notes().split("\n", 1)[0]
     text = text[:text.index(first_note)] + notes()
     with open(path, "w") as f:
         f.write(text)
-    print(f"updated the lock section of {path}")
+    print(f"updated the section {heading[3:]!r} of {path}")
 
 
 def write_results(path, trace_lines, step_lines):
@@ -462,6 +629,7 @@ def write_results(path, trace_lines, step_lines):
                 "absolute times drift, ratios hold).\n\n")
         f.write(table(ROWS))
         f.write("\n" + lock_section())
+        f.write(pool_section())
         f.write("## System calls per path (strace, one call of each path)\n\n")
         f.write("| path | calls | which |\n|---|---|---|\n")
         f.write("\n".join(trace_lines) + "\n")
@@ -480,13 +648,24 @@ def main():
     parser.add_argument("--only-locks", action="store_true",
                         help="measure locks and notification only, and replace just "
                              "their section of the results")
+    parser.add_argument("--only-pool", action="store_true",
+                        help="measure the hand-off to pool workers only, and replace "
+                             "just its section of the results")
     args = parser.parse_args()
     many, few = (500, 3) if args.quick else (4000, 9)
+    # Pickling 256 MiB through a pool's pipe takes seconds a round.
+    pool_rounds = max(3, few // 2)
 
+    if args.only_pool:
+        bench_pool(pool_rounds)
+        if args.results:
+            replace_section(args.results, POOL_HEADING, pool_section())
+        report()
+        return
     bench_locks(args.bench_c, many)
     if args.only_locks:
         if args.results:
-            replace_lock_section(args.results)
+            replace_section(args.results, LOCK_HEADING, lock_section())
         report()
         return
 
@@ -504,6 +683,7 @@ def main():
         bench_python_small(many)
         bench_attach_sizes(many)
         bench_handoff(few)
+        bench_pool(pool_rounds)
         bench_list(few * 2 + 1)
         bench_bandwidth(few, "/dev/shm", "/dev/shm")
         huge = mount_huge_tmpfs()
@@ -519,7 +699,7 @@ def main():
 
 
 def report():
-    rows = ROWS + LOCK_ROWS
+    rows = ROWS + LOCK_ROWS + POOL_ROWS
     missed = [r[0] for r in rows if not r[8]]
     print(f"{len(rows) - len(missed)} targets met, {len(missed)} missed"
           + (": " + "; ".join(missed) if missed else ""))

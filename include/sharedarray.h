@@ -216,6 +216,20 @@ unsigned long long sa_generation(const sa_array *array);
 /* The generation when INFO was read: 0, -ENOTSUP (no counter), -EINVAL. */
 int sa_info_generation(const sa_info *info, unsigned long long *generation);
 
+/* --- Data through the file (1.1) ---------------------------------------- */
+
+/*
+ * Write COUNT bytes from BUF at byte OFFSET of ARRAY's data, or read them
+ * into BUF, with pwrite(2) or pread(2) on the segment's file: the kernel
+ * copies them and nothing is faulted into the caller's mapping.  The
+ * handle keeps a descriptor of its segment from the first call until
+ * sa_detach.  Returns 0, -EINVAL (NULL, or a range outside the data),
+ * -EBADF (sa_pwrite on a read-only attachment), -EIDRM (the array's name
+ * was deleted, or given to another array, before the first call), or the
+ * system call's error (-ENOSPC...).
+ */
+int sa_pwrite(sa_array *array, const void *buf, size_t count, size_t offset);
+int sa_pread(sa_array *array, void *buf, size_t count, size_t offset);
 /* --- Holders and transient arrays (1.1) --------------------------------- */
 
 /*

@@ -29,6 +29,7 @@ SA_EXPORT const char *sa_strerror(int error)
 		return "not supported (object dtype, no shared memory directory, no generation "
 		       "counter, or no /proc)";
 	case ENOMEM: return "out of memory or address space";
+	case EBADF: return "the array is attached read-only";
 	case ETIMEDOUT: return "timed out";
 	case EDEADLK: return "this thread holds the array's lock through this handle already";
 	case ENOLCK: return "no lock held through this handle, or none to be had";

@@ -58,7 +58,7 @@ for page in $MAN_PAGES; do
 done
 
 for want in create attach delete describe sync stat list owners strerror \
-	writer reader publish follow; do
+	writer reader publish follow fill; do
 	case " $programs " in
 	*" $want "*) ;;
 	*) not_ok "an example program $want.c exists"; ;;
@@ -116,6 +116,8 @@ else
 	fi
 	run "owners.c lists shared memory" "*" "$T/owners"
 fi
+run "fill.c fills it through its file" \
+	"$NAME: wrote 96 bytes; read back 0.0 0.5 1.0 1.5" "$T/fill" "$NAME"
 run "delete.c deletes it" "" "$T/delete" "$NAME"
 if [ -e "/dev/shm/sa-mantest-$$" ]; then
 	not_ok "the array is gone"

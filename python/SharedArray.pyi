@@ -142,5 +142,19 @@ def wait(array: NDArray[Any], generation: int, timeout: Optional[float] = None) 
 def generation(array: NDArray[Any]) -> int:
     """The array's generation counter: how many times it was notified."""
 
+def share_by_name(enable: bool = True, copy_threshold: Optional[int] = None) -> None:
+    """Send shared arrays (and views of them) through multiprocessing by name.
+
+    After it, a numpy.ndarray whose memory lies in a shared array travels
+    through multiprocessing (Process arguments, Pool and ProcessPoolExecutor
+    tasks and results, Queue, SimpleQueue, Pipe; fork, spawn, forkserver) and
+    joblib (loky, multiprocessing) as a reference: the receiver attaches it
+    and gets the same view, read-only if the sender's was.  With
+    COPY_THRESHOLD, ordinary arrays of at least that many bytes are copied
+    once into a transient shared array and sent by reference too.  Other
+    objects, ndarray subclasses and pickle.dumps() are unchanged.  A name
+    deleted before the receiver attaches raises FileNotFoundError there.
+    share_by_name(False) turns it off.
+    """
 def holders(name: _Name) -> List[int]:
     """The pids of the processes that have array NAME mapped, sorted."""

@@ -197,24 +197,35 @@ const char sapy_stat_doc[] =
 "and OSError for other failures, with the name as its filename.  The GIL is\n"
 "released while the metadata is read.";
 
+int sapy_stat_name(PyObject *name, sa_info **info)
+{
+	PyObject *name_bytes;
+	int ret;
+
+	if (!PyUnicode_FSConverter(name, &name_bytes))
+		return -1;
+	Py_BEGIN_ALLOW_THREADS
+	ret = sa_stat(PyBytes_AS_STRING(name_bytes), info);
+	Py_END_ALLOW_THREADS
+	Py_DECREF(name_bytes);
+	if (ret < 0) {
+		sapy_raise(ret, name);
+		return -1;
+	}
+	return 0;
+}
+
 PyObject *sapy_stat(PyObject *module, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", NULL };
 	PyObject *type = sapy_get_state(module)->arraydesc_type;
-	PyObject *name, *name_bytes, *entry;
+	PyObject *name, *entry;
 	sa_info *info;
-	int ret;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:stat", kwlist, &name))
 		return NULL;
-	if (!PyUnicode_FSConverter(name, &name_bytes))
+	if (sapy_stat_name(name, &info) < 0)
 		return NULL;
-	Py_BEGIN_ALLOW_THREADS
-	ret = sa_stat(PyBytes_AS_STRING(name_bytes), &info);
-	Py_END_ALLOW_THREADS
-	Py_DECREF(name_bytes);
-	if (ret < 0)
-		return sapy_raise(ret, name);
 	entry = entry_new(type, info, name, 1);
 	sa_info_free(info);
 	return entry;

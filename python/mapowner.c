@@ -24,7 +24,7 @@
 typedef struct {
 	PyObject_HEAD
 	sa_array *array;
-	PyObject *weakrefs;   /* the package tracks transient owners weakly */
+	PyObject *weakrefs;  /* weakly referenced: attachment caches, transient owners */
 } MapOwner;
 
 PyObject *sapy_mapowner_new(sa_array *array)

@@ -48,6 +48,9 @@ PyDoc_STRVAR(module_doc,
 "    notify(array), wait(array, generation, timeout=None), generation(array)\n"
 "        change notification: notify() wakes every process blocked in\n"
 "        wait() on the array, which returns the new generation.\n"
+"    share_by_name(enable=True, copy_threshold=None)\n"
+"        send shared arrays, and views of them, through multiprocessing and\n"
+"        joblib by name instead of by value.\n"
 "    holders(name)\n"
 "        the pids of the processes that have the array mapped.\n"
 "\n"
@@ -81,7 +84,8 @@ PyDoc_STRVAR(module_doc,
 "    >>> sa.delete('test')               # b stays valid until dropped\n"
 "\n"
 "SEE ALSO\n"
-"    sharedarray(1), libsharedarray(3), sa_create(3), sharedarray(5)");
+"    SharedArray(3), sharedarray(1), libsharedarray(3), sa_create(3),\n"
+"    sharedarray(5)");
 
 static PyMethodDef module_methods[] = {
 	{ "create", (PyCFunction)(void (*)(void))sapy_create, METH_VARARGS | METH_KEYWORDS,
@@ -107,6 +111,26 @@ static PyMethodDef module_methods[] = {
 	{ "_owner_of", sapy_owner_of_py, METH_O,
 	  "_owner_of(obj, /)\n--\n\n"
 	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },
+	{ "_segment", sapy_segment_py, METH_O,
+	  "_segment(owner, /)\n--\n\n"
+	  "(dev, ino, data address) of the segment a MapOwner maps: its identity\n"
+	  "(sa_identity(3)) and where its data starts in this process." },
+	{ "_named_segment", sapy_named_segment_py, METH_O,
+	  "_named_segment(name, /)\n--\n\n"
+	  "(dev, ino) of the segment NAME names now, without attaching it; OSError\n"
+	  "(FileNotFoundError...) naming it if there is none." },
+	{ "_pwrite", sapy_pwrite_py, METH_VARARGS,
+	  "_pwrite(owner, offset, data, /)\n--\n\n"
+	  "Write the bytes of DATA (a C-contiguous buffer) at OFFSET of the data of\n"
+	  "the array OWNER maps, through its file: sa_pwrite(3)." },
+	{ "_pread", sapy_pread_py, METH_VARARGS,
+	  "_pread(owner, offset, buffer, /)\n--\n\n"
+	  "Fill BUFFER (writable, C-contiguous) from OFFSET of the data of the\n"
+	  "array OWNER maps, through its file: sa_pread(3)." },
+	{ "_pcompare", sapy_pcompare_py, METH_VARARGS,
+	  "_pcompare(owner, offset, data, /)\n--\n\n"
+	  "Whether the bytes of DATA (a C-contiguous buffer) are those at OFFSET of\n"
+	  "the data of the array OWNER maps, read through its file: sa_pread(3)." },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -96,6 +96,30 @@ PyObject *sapy_owner_of(PyObject *obj);
 /* SharedArray._ext._owner_of(obj): the same, for the package's Python code. */
 PyObject *sapy_owner_of_py(PyObject *module, PyObject *obj);
 
+/* ---- share.c ------------------------------------------------------------ */
+
+/*
+ * SharedArray._ext._segment(owner): (dev, ino, data address) of the
+ * segment a MapOwner maps, as ints.
+ */
+PyObject *sapy_segment_py(PyObject *module, PyObject *owner);
+/*
+ * SharedArray._ext._named_segment(name): (dev, ino) of the segment NAME
+ * names now (sa_stat), or OSError naming it.
+ */
+PyObject *sapy_named_segment_py(PyObject *module, PyObject *name);
+/*
+ * SharedArray._ext._pwrite(owner, offset, data), _pread(owner, offset,
+ * buffer): sa_pwrite(3) and sa_pread(3) of a contiguous buffer's bytes.
+ */
+PyObject *sapy_pwrite_py(PyObject *module, PyObject *args);
+PyObject *sapy_pread_py(PyObject *module, PyObject *args);
+/*
+ * SharedArray._ext._pcompare(owner, offset, data): whether DATA's bytes are
+ * those at OFFSET of the array's data, read through its file (sa_pread).
+ */
+PyObject *sapy_pcompare_py(PyObject *module, PyObject *args);
+
 /* ---- attach.c ----------------------------------------------------------- */
 
 /*
@@ -121,6 +145,11 @@ PyObject *sapy_list(PyObject *module, PyObject *args, PyObject *kwds);
 extern const char sapy_list_doc[];
 PyObject *sapy_stat(PyObject *module, PyObject *args, PyObject *kwds);
 extern const char sapy_stat_doc[];
+/*
+ * sa_stat NAME (str, bytes or path-like) with the GIL released: 0 with
+ * *INFO to free with sa_info_free, or -1 with OSError naming NAME.
+ */
+int sapy_stat_name(PyObject *name, sa_info **info);
 
 /* ---- holders.c, transient.c --------------------------------------------- */
 

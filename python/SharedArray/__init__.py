@@ -10,6 +10,7 @@
 from SharedArray import _ext, _transient
 from SharedArray._ext import *  # noqa: F401,F403  (the module's API)
 from SharedArray._ext import __version__  # noqa: F401
+from SharedArray._share import share_by_name  # noqa: F401
 
 # Transient arrays are let go of when this process ends (_transient.py).
 _ext._track_transient = _transient.track

@@ -24,4 +24,5 @@
 #include "name.c"
 #include "notify.c"
 #include "prune.c"
+#include "rw.c"
 #include "transient.c"

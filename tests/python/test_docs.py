@@ -22,6 +22,7 @@ SIGNATURES = {
     "notify": ["array"],
     "wait": ["array", "generation", "timeout"],
     "generation": ["array"],
+    "share_by_name": ["enable", "copy_threshold"],
     "holders": ["name"],
 }
 
@@ -32,6 +33,7 @@ DEFAULTS = {
     "list": {"directory": None},
     "lock": {"shared": False, "timeout": None},
     "wait": {"timeout": None},
+    "share_by_name": {"enable": True, "copy_threshold": None},
 }
 
 
@@ -46,7 +48,8 @@ def test_signature(function):
     required = [p for p in sig.parameters.values() if p.default is p.empty]
     assert [p.name for p in required] == {
         "create": ["name", "shape"], "list": [], "lock": ["array"], "notify": ["array"],
-        "wait": ["array", "generation"], "generation": ["array"]}.get(function, ["name"])
+        "wait": ["array", "generation"], "generation": ["array"],
+        "share_by_name": []}.get(function, ["name"])
 
 
 @pytest.mark.parametrize("function", sorted(SIGNATURES))
