@@ -8,6 +8,7 @@
 import errno
 import itertools
 import os
+import struct
 import subprocess
 import sys
 
@@ -56,6 +57,14 @@ def mappings_of(path):
     """Lines of /proc/self/maps that map PATH."""
     with open("/proc/self/maps") as maps:
         return [line for line in maps if line.rstrip("\n").endswith(" " + path)]
+
+
+def legacy_segment(data, typenum, itemsize, dims, slots=32):
+    """What SharedArray 3.x writes: data, then its packed native trailer, of
+    SLOTS dims: 32 (292 bytes) built against numpy 1.x, 64 (548) against 2.x."""
+    trailer = struct.pack(f"=16sQiii{slots}q", b"[SharedArray]", len(data), typenum,
+                          itemsize, len(dims), *dims, *([0] * (slots - len(dims))))
+    return data + trailer
 
 
 def run_python(code, *args, timeout=120):
