@@ -16,8 +16,13 @@
 
 #include "sharedarray.h"
 
-/* Run a suite, TAP on stdout when CK_TAP_LOG_FILE_NAME=- (make check). */
+/*
+ * Run a suite, TAP on stdout when CK_TAP_LOG_FILE_NAME=- (make check).
+ * Where POSIX shared memory is unusable, skip the program (t_require_shm).
+ */
 int t_run_suite(Suite *suite);
+/* Print a TAP skip and exit unless shm_open(3) can create objects here. */
+void t_require_shm(void);
 
 /* A name unique to this process and call: "shm://sa-test-PID-TAG-N". */
 void t_shm_name(char *buf, size_t len, const char *tag);
