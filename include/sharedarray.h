@@ -158,6 +158,18 @@ uid_t sa_info_uid(const sa_info *info);
 gid_t sa_info_gid(const sa_info *info);
 long long sa_info_mtime(const sa_info *info);     /* seconds since the Epoch */
 
+/* --- Identity (1.1) ------------------------------------------------------ */
+
+/*
+ * The device and inode number of the file ARRAY maps, as fstat(2) gave them
+ * when it was attached or created: the same for every attachment of one
+ * array, whatever name reached it, and different for another array later
+ * created under the same name.  DEV or INO may be NULL.  Returns 0 or -EINVAL.
+ */
+int sa_identity(const sa_array *array, dev_t *dev, ino_t *ino);
+dev_t sa_info_dev(const sa_info *info);           /* the segment's device */
+ino_t sa_info_ino(const sa_info *info);           /* the segment's inode number */
+
 /* --- Library ------------------------------------------------------------ */
 
 /* A short message for ERROR (negative or positive errno), in this library's terms. */

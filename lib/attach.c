@@ -21,12 +21,6 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-struct sa_array {
-	void *addr;              /* mapped over the whole segment: info->segment_size bytes */
-	unsigned flags;          /* SA_RDONLY, SA_FORTRAN */
-	struct sa_info *info;    /* the validated copy: the segment's own may change */
-};
-
 static size_t map_size(const struct sa_array *array)
 {
 	return (size_t)array->info->segment_size;
@@ -78,6 +72,7 @@ int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out)
 	}
 	array->flags = (flags & SA_RDONLY) | (info->order == 'F' ? SA_FORTRAN : 0);
 	array->info = info;
+	atomic_init(&array->fd, -1);
 	*out = array;
 	return 0;
 
@@ -116,6 +111,7 @@ SA_EXPORT int sa_detach(sa_array *array)
 		return -EINVAL;
 	if (munmap(array->addr, map_size(array)) < 0)
 		ret = -errno;
+	sa_array_file_close(array);
 	free(array->info);
 	free(array);
 	return ret;

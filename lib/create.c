@@ -74,6 +74,7 @@ static int prepare_meta(const char *dtype, const char *descr, int ndim,
 	}
 	meta->order = (flags & SA_FORTRAN) ? 'F' : 'C';
 	meta->format = SA_EXT_VERSION;
+	meta->trailer_dims = SA_TRAILER_DIMS_V1;
 	return check_shape(ndim, shape, meta->dtype.itemsize, meta);
 }
 
@@ -243,7 +244,10 @@ static int create_segment(const char *name, const struct sa_location *loc,
 		return ret;
 	ret = fill_segment(p.fd, meta, len, flags);
 	if (ret == 0 && out) {
-		ret = sa_info_new(meta, name, NULL, &info);
+		struct stat st;
+
+		/* The handle remembers which file it maps (identity.c). */
+		ret = fstat(p.fd, &st) < 0 ? -errno : sa_info_new(meta, name, &st, &info);
 		if (ret == 0)
 			ret = sa_array_map(p.fd, info, flags & SA_POPULATE, &array);
 	}

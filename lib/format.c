@@ -12,7 +12,10 @@
  *   int32 itemsize; int32 ndims; int64 dims[N];      N = 32 or 64
  *
  * We write N = 32 (what the numpy 1.x build of the original reads) and read
- * both.  What the trailer cannot say lives in the extension record, which
+ * both.  Two places in it are ours, and no older reader looks at them: byte
+ * 14, after the magic's NUL, holds flags (bit 0: transient); the last dims
+ * slot, unused unless ndims = N, holds the generation counter of
+ * sa_notify(3) (the low 32 bits first, the futex word, then the high 32).  What the trailer cannot say lives in the extension record, which
  * starts at the data size rounded up to 8 and ends where the trailer begins:
  *
  *   0  char   magic[8] = "[SAext]"     24 uint64 nbytes (= trailer size)
@@ -122,6 +125,7 @@ static void encode_ext(const struct sa_meta *meta, unsigned char *rec, size_t le
 static void encode_trailer(const struct sa_meta *meta, unsigned char *t)
 {
 	memcpy(t, trailer_magic, sizeof(trailer_magic));
+	t[SA_TRAILER_FLAGS_OFFSET] = (unsigned char)meta->trailer_flags;
 	put64(t + 16, meta->nbytes);
 	put32(t + 24, (uint32_t)meta->dtype.typenum);
 	put32(t + 28, (uint32_t)meta->dtype.itemsize);
@@ -160,6 +164,8 @@ static int decode_trailer(const unsigned char *t, int max_dims, uint64_t room,
 	uint64_t count = 1, nbytes;
 
 	meta->nbytes = get64(t + 16);
+	meta->trailer_dims = max_dims;
+	meta->trailer_flags = t[SA_TRAILER_FLAGS_OFFSET] & SA_TRAILER_FLAG_TRANSIENT;
 	if (meta->nbytes > room || ndims < 0 || ndims > max_dims)
 		return -EBADMSG;
 	if (sa_dtype_from_trailer((int32_t)get32(t + 24), (int32_t)get32(t + 28),
@@ -265,4 +271,13 @@ long sa_format_decode(const unsigned char *tail, size_t tail_len,
 			return ret;
 	}
 	return -EBADMSG;
+}
+
+long long sa_format_generation_offset(int ndim, int trailer_dims, uint64_t segment_size)
+{
+	if (ndim >= trailer_dims || segment_size % 4 != 0 ||
+	    segment_size < (uint64_t)SA_TRAILER_SIZE(trailer_dims) ||
+	    segment_size > (uint64_t)LLONG_MAX)
+		return -ENOTSUP;
+	return (long long)segment_size - 8;
 }

@@ -30,6 +30,8 @@ int sa_info_new(const struct sa_meta *meta, const char *name,
 	info->ndim = meta->ndim;
 	info->order = meta->order;
 	info->format = meta->format;
+	info->trailer_dims = meta->trailer_dims;
+	info->trailer_flags = meta->trailer_flags;
 	info->nbytes = meta->nbytes;
 	info->segment_size = meta->segment_size;
 	if (st)

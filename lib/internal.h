@@ -8,6 +8,7 @@
 #define SA_INTERNAL_H
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,6 +92,24 @@ bool sa_dtype_matches_trailer(const struct sa_dtype *dtype, int32_t typenum,
 /* What attach, stat and list read first; enough unless DESCR is long. */
 #define SA_TAIL_READ 1024
 
+/*
+ * Byte 14 of the trailer, after the magic's NUL: flags that neither
+ * libsharedarray 1.0 nor SharedArray 3.x reads (both compare the magic only
+ * up to its NUL, and 3.x's strncpy writes zeros there).  Bits not defined
+ * here are written 0 and ignored.
+ */
+#define SA_TRAILER_FLAGS_OFFSET 14
+#define SA_TRAILER_FLAG_TRANSIENT 0x1u   /* removed with its last holder */
+
+/*
+ * fcntl(2) open file description locks on the segment, on bytes far past
+ * any data, so that they never meet locks a program takes on its data:
+ * the array's lock (sa_lock), and the shared locks of the holders of a
+ * transient array.
+ */
+#define SA_LOCK_BYTE ((off_t)1 << 62)
+#define SA_HOLDER_BYTE (SA_LOCK_BYTE + 1)
+
 /* Everything a segment's metadata says, decoded and validated. */
 struct sa_meta {
 	struct sa_dtype dtype;
@@ -102,6 +121,8 @@ struct sa_meta {
 	const char *descr;        /* NULL, or DESCR_LEN bytes plus a NUL */
 	size_t descr_len;
 	uint64_t segment_size;
+	int trailer_dims;         /* slots of the trailer: 32, or 64 (3.x on numpy 2) */
+	unsigned trailer_flags;   /* SA_TRAILER_FLAG_* */
 };
 
 /* Bytes after the data: alignment padding, extension record, trailer. */
@@ -118,6 +139,14 @@ long sa_format_decode(const unsigned char *tail, size_t tail_len,
                       uint64_t file_size, struct sa_meta *meta);
 /* Whether the tail carries the original magic in either layout. */
 bool sa_format_has_magic(const unsigned char *tail, size_t tail_len);
+/*
+ * Where the generation counter lives (sa_notify, sa_wait): the offset of
+ * its 8 bytes in the segment, or -ENOTSUP when the segment has no room for
+ * one.  It is the trailer's last dims slot, unused while NDIM is smaller
+ * than the trailer's slots, and usable only at a 4-byte-aligned offset
+ * (futex(2) needs one; SharedArray 3.x segments may have any size).
+ */
+long long sa_format_generation_offset(int ndim, int trailer_dims, uint64_t segment_size);
 
 /* ---- metadata objects (info.c) ----------------------------------------- */
 
@@ -126,6 +155,8 @@ struct sa_info {
 	int ndim;
 	char order;
 	int format;
+	int trailer_dims;
+	unsigned trailer_flags;
 	uint64_t nbytes;
 	uint64_t segment_size;
 	struct stat st;           /* of the segment when read from one */
@@ -147,7 +178,35 @@ int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len);
 
 /* ---- mappings (attach.c) ----------------------------------------------- */
 
+struct sa_array {
+	void *addr;              /* mapped over the whole segment: info->segment_size bytes */
+	unsigned flags;          /* SA_RDONLY, SA_FORTRAN */
+	struct sa_info *info;    /* the validated copy: the segment's own may change;
+	                            info->st is the segment's fstat at attach or create */
+	/*
+	 * A descriptor of the segment, or -1.  An attachment keeps none unless
+	 * a feature needs one (sa_array_file): running out of descriptors is a
+	 * known pain of programs that attach many arrays.
+	 */
+	atomic_int fd;
+};
+
 /* Map FD (SIZE bytes) and wrap it with INFO into a handle; owns INFO. */
 int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out);
+
+/* ---- identity (identity.c) --------------------------------------------- */
+
+/* Whether ST is the file of the segment ARRAY maps (device and inode). */
+bool sa_array_is_file(const sa_array *array, const struct stat *st);
+/*
+ * A descriptor of ARRAY's segment, open for reading (and writing unless the
+ * handle is SA_RDONLY), owned by the handle and closed by sa_detach.  The
+ * first call opens the array's name again and checks that it still names
+ * the same segment: -EIDRM when the name was deleted, or now names another
+ * array, before that.  Thread-safe.
+ */
+int sa_array_file(sa_array *array);
+/* Close the handle's descriptor, if it has one (sa_detach). */
+void sa_array_file_close(sa_array *array);
 
 #endif /* SA_INTERNAL_H */

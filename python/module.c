@@ -80,6 +80,9 @@ static PyMethodDef module_methods[] = {
 	  sapy_list_doc },
 	{ "stat", (PyCFunction)(void (*)(void))sapy_stat, METH_VARARGS | METH_KEYWORDS,
 	  sapy_stat_doc },
+	{ "_owner_of", sapy_owner_of_py, METH_O,
+	  "_owner_of(obj, /)\n--\n\n"
+	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -109,7 +112,7 @@ static void module_free(void *module)
 
 static struct PyModuleDef module_def = {
 	PyModuleDef_HEAD_INIT,
-	.m_name = "SharedArray",
+	.m_name = "SharedArray._ext",
 	.m_doc = module_doc,
 	.m_size = sizeof(struct sapy_state),
 	.m_methods = module_methods,
@@ -135,7 +138,7 @@ static int add_object(PyObject *module, const char *name, PyObject *value)
 	return ret;
 }
 
-PyMODINIT_FUNC PyInit_SharedArray(void)
+PyMODINIT_FUNC PyInit__ext(void)
 {
 	PyObject *module;
 	struct sapy_state *state;

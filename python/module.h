@@ -80,6 +80,17 @@ extern PyTypeObject sapy_MapOwnerType;
 PyObject *sapy_mapowner_new(sa_array *array);
 sa_array *sapy_mapowner_handle(PyObject *owner);
 
+/* ---- owner.c ------------------------------------------------------------ */
+
+/*
+ * The MapOwner whose mapping holds the memory of OBJ: an array create() or
+ * attach() returned, a view or slice of one, or a memoryview of those.  A
+ * new reference, or NULL with TypeError.
+ */
+PyObject *sapy_owner_of(PyObject *obj);
+/* SharedArray._ext._owner_of(obj): the same, for the package's Python code. */
+PyObject *sapy_owner_of_py(PyObject *module, PyObject *obj);
+
 /* ---- attach.c ----------------------------------------------------------- */
 
 /*
@@ -122,6 +133,6 @@ struct sapy_state {
 struct sapy_state *sapy_get_state(PyObject *module);
 
 /* The one exported symbol: the interpreter's entry point. */
-PyMODINIT_FUNC PyInit_SharedArray(void);
+PyMODINIT_FUNC PyInit__ext(void);
 
 #endif /* SAPY_MODULE_H */

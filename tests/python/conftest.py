@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The tests run against the build tree: "make check" sets PYTHONPATH to
-# python/.libs and LD_LIBRARY_PATH to lib/.libs (tests/python/Makefile.am).
+# python/pkg and LD_LIBRARY_PATH to lib/.libs (tests/python/Makefile.am).
 import os
 
 import pytest
