@@ -161,6 +161,46 @@ int t_private_shm(const char *size)
 	return t_private_tmpfs("/dev/shm", size);
 }
 
+/*
+ * Tried in a child, whose mount namespace dies with it.  Besides root, a
+ * private namespace needs "/" to be a mount point: in a plain directory
+ * chroot (pbuilder) it is not, and mount(2) refuses MS_PRIVATE with EINVAL;
+ * without it, a tmpfs mounted there could propagate to the host.
+ */
+int t_private_mounts_available(void)
+{
+	pid_t pid;
+	int status;
+
+	if (!t_is_root())
+		return -EPERM;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(-t_private_shm("1M"));
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+void t_require_private_mounts(const char *why)
+{
+	int ret;
+
+	t_require_root(why);
+	ret = t_private_mounts_available();
+	if (ret == 0)
+		return;
+	printf("1..0 # SKIP needs a private mount namespace with a tmpfs of its own (%s): %s%s\n",
+	       why, strerror(-ret),
+	       ret == -EINVAL ? " (a chroot whose / is not a mount point?)" : "");
+	fflush(stdout);
+	exit(EXIT_SUCCESS);
+}
+
 void t_write_file(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

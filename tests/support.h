@@ -52,6 +52,10 @@ void t_remove_tree(const char *dir);
 int t_private_shm(const char *size);
 /* Root only: mount a tmpfs of SIZE on DIR in a private mount namespace. */
 int t_private_tmpfs(const char *dir, const char *size);
+/* Whether t_private_shm and t_private_tmpfs can work here: 0 or -errno. */
+int t_private_mounts_available(void);
+/* For programs whose every test needs them: a TAP skip, saying why, and exit. */
+void t_require_private_mounts(const char *why);
 
 /* Write LEN bytes to a new file PATH (mode 0644). */
 void t_write_file(const char *path, const void *data, size_t len);
