@@ -107,7 +107,9 @@ check_numpy_dependency() {
 	local control=$1 deb=$2 depends
 	depends=$(dpkg-deb -f "$deb" Depends) || return 1
 	echo "${deb##*/}: Depends: $depends"
-	if ! tr ',' '\n' <<<"$depends" | grep -qE '^ *python3-numpy2?-abi[0-9]+ *$'; then
+	# numpy 2 builds also run under numpy 1: "python3-numpy2-abi0 | python3-numpy-abi9".
+	if ! tr ',' '\n' <<<"$depends" |
+		grep -qE '^ *python3-numpy2?-abi[0-9]+( *\| *python3-numpy2?-abi[0-9]+)* *$'; then
 		echo "no numpy ABI dependency (dh_numpy3: dh --with numpy3)"
 		return 1
 	fi
