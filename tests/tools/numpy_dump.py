@@ -18,13 +18,13 @@ NUMPY2 = int(np.__version__.split(".")[0]) >= 2
 
 
 def numpy_print(a):
-    """What print(a) writes.  numpy 2 prints a 0-d bytes array with the repr
-    of its scalar, np.bytes_(b'ab') (NEP 51); dump prints b'ab', as numpy 1
-    does and numpy 2 with its legacy="1.25" print option."""
-    if NUMPY2 and a.ndim == 0 and a.dtype.kind == "S":
-        with np.printoptions(legacy="1.25"):
-            return str(a) + "\n"
-    return str(a) + "\n"
+    """What print(a) writes, in the format dump keeps whatever numpy is
+    installed: that of numpy 1.x (to 2.2).  numpy 2 prints a 0-d bytes array
+    with its scalar's repr, np.bytes_(b'ab') (NEP 51), where dump prints
+    b'ab'; numpy 2.3 switches float16 and float32 arrays to scientific
+    notation from 1e3 and 1e6 rather than 1e8.  legacy="1.25" undoes both."""
+    with np.printoptions(legacy="1.25" if NUMPY2 else False):
+        return str(a) + "\n"
 
 
 def check(label, a):
