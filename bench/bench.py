@@ -36,15 +36,18 @@ else:
 
 MIB = 1 << 20
 ROWS = []
+LOCK_ROWS = []  # the section "Locks and change notification"
+REPORTED = float("inf")  # a limit every ratio meets: no target, the figure is reported
 
 
-def row(measure, a_label, a, b_label, b, target, limit, unit="µs", speedup=False):
+def row(measure, a_label, a, b_label, b, target, limit, unit="µs", speedup=False,
+        table=ROWS):
     """A pair's medians.  The ratio is A/B (time), or B/A when SPEEDUP (how
     many times faster A is), as the target is stated; it meets the target
     when it is at most LIMIT (time ratio) or at least LIMIT (speed-up)."""
     ratio = (b / a if speedup else a / b) if b else float("nan")
     met = ratio >= limit if speedup else ratio <= limit
-    ROWS.append((measure, a_label, a, b_label, b, ratio, speedup, target, met, unit))
+    table.append((measure, a_label, a, b_label, b, ratio, speedup, target, met, unit))
     kind = "B/A" if speedup else "A/B"
     print(f"{measure}: {a_label} {a:.1f} {unit}, {b_label} {b:.1f} {unit}: {kind} = {ratio:.3f}"
           f"  (target {target}: {'met' if met else 'MISSED'})", flush=True)
@@ -88,6 +91,43 @@ def bench_c(binary, rounds):
             what = label.split(":")[0]
             row(f"{what} vs syscall floor", "libsharedarray", a / 1e3,
                 "floor", b / 1e3, "≤ 1.3×", 1.3)
+
+
+def bench_locks(binary, rounds):
+    """sa_lock against bare OFD locks and a robust mutex; wake-up and hand-over
+    latencies across processes (bench_c locks)."""
+    out = subprocess.run([binary, "locks", str(rounds)], check=True,
+                         capture_output=True, text=True).stdout
+    got = {}
+    for line in out.splitlines():
+        label, *values = line.split("\t")
+        got[label] = [float(v) / 1e3 for v in values]
+    sa_x, fcntl_x, mutex_x = got["lock pair exclusive"]
+    sa_s, fcntl_s, mutex_s = got["lock pair shared"]
+    wake_sa, wake_pipe = got["wake-up"]
+    untimed, timed = got["hand-over"]
+    rows = [
+        ("C lock+unlock, exclusive, uncontended", "sa_lock+sa_unlock", sa_x,
+         "goal", 2.0, "≤ 2 µs", 1.0),
+        ("C lock+unlock, exclusive: libsharedarray vs bare fcntl OFD locks (its floor)",
+         "libsharedarray", sa_x, "F_OFD_SETLK pair", fcntl_x, "none (reported)", REPORTED),
+        ("C lock+unlock, exclusive: libsharedarray vs robust process-shared pthread mutex",
+         "libsharedarray", sa_x * 1e3, "robust mutex", mutex_x * 1e3, "none (reported)",
+         REPORTED, "ns"),
+        ("C lock+unlock, shared: libsharedarray vs bare fcntl OFD locks",
+         "libsharedarray", sa_s, "F_OFD_SETLK pair", fcntl_s, "none (reported)", REPORTED),
+        ("wake-up across processes: sa_notify to sa_wait returning", "median", wake_sa,
+         "goal", 50.0, "≤ 50 µs", 1.0),
+        ("wake-up across processes: sa_notify/sa_wait vs a pipe's write/read",
+         "sa_notify", wake_sa, "pipe", wake_pipe, "none (reported)", REPORTED),
+        ("lock hand-over to a timed waiter (retrying) in another process", "timed", timed,
+         "bound", 2000.0, "≤ 2 ms (sa_lock(3))", 1.0),
+        ("lock hand-over in another process: untimed waiter (in the kernel) vs timed",
+         "untimed", untimed, "timed", timed, "none (reported)", REPORTED),
+    ]
+    for measure, al, a, bl, b, target, limit, *unit in rows:
+        row(measure, al, a, bl, b, target, limit, unit=unit[0] if unit else "µs",
+            table=LOCK_ROWS)
 
 
 def time_steps(binary, rounds):
@@ -342,6 +382,48 @@ def machine():
             + (f", numpy {np.__version__}" if np else ""))
 
 
+def table(rows):
+    text = "| measure | A | B | ratio | target | met |\n|---|---|---|---|---|---|\n"
+    for measure, al, a, bl, b, ratio, speedup, target, met, unit in rows:
+        kind = "B/A" if speedup else "A/B"
+        text += (f"| {measure} | {al}: {a:.1f} {unit} | {bl}: {b:.1f} {unit} | "
+                 f"{kind} {ratio:.2f} | {target} | {'yes' if met else '**no**'} |\n")
+    return text
+
+
+LOCK_HEADING = "## Locks and change notification"
+
+
+def lock_section():
+    return (f"{LOCK_HEADING}\n\n"
+            f"Measured {datetime.date.today().isoformat()} on: {machine()}.  Medians of "
+            "interleaved runs (C, `bench_c locks`); lock+unlock pairs timed 100 at a "
+            "time.\n\n" + table(LOCK_ROWS) + "\n")
+
+
+def notes():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")) as n:
+        return n.read()
+
+
+def replace_lock_section(path):
+    """Put this run's lock section (and NOTES.md as it is now) into RESULTS.md,
+    leaving the other figures as they were."""
+    with open(path) as f:
+        text = f.read()
+    start = text.find(LOCK_HEADING)
+    if start < 0:
+        start = end = text.index("## System calls per path")
+    else:
+        end = text.index("\n## ", start + len(LOCK_HEADING)) + 1
+    text = text[:start] + lock_section() + text[end:]
+    first_note = notes().split("\n", 1)[0]
+    text = text[:text.index(first_note)] + notes()
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"updated the lock section of {path}")
+
+
 def write_results(path, trace_lines, step_lines):
     with open(path, "w") as f:
         f.write("# Benchmark results\n\n")
@@ -350,19 +432,14 @@ def write_results(path, trace_lines, step_lines):
         f.write("Each pair is timed interleaved in one run; the figures are medians, "
                 "the ratio is A/B of the medians (this machine is a noisy VM: "
                 "absolute times drift, ratios hold).\n\n")
-        f.write("| measure | A | B | ratio | target | met |\n|---|---|---|---|---|---|\n")
-        for measure, al, a, bl, b, ratio, speedup, target, met, unit in ROWS:
-            kind = "B/A" if speedup else "A/B"
-            f.write(f"| {measure} | {al}: {a:.1f} {unit} | {bl}: {b:.1f} {unit} | "
-                    f"{kind} {ratio:.2f} | {target} | {'yes' if met else '**no**'} |\n")
-        f.write("\n## System calls per path (strace, one call of each path)\n\n")
+        f.write(table(ROWS))
+        f.write("\n" + lock_section())
+        f.write("## System calls per path (strace, one call of each path)\n\n")
         f.write("| path | calls | which |\n|---|---|---|\n")
         f.write("\n".join(trace_lines) + "\n")
         f.write("\n## Where the time goes (create+detach+delete, each call alone)\n\n")
         f.write("\n".join(step_lines) + "\n\n")
-        notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
-        with open(notes) as n:
-            f.write(n.read())
+        f.write(notes())
     print(f"wrote {path}")
 
 
@@ -371,8 +448,18 @@ def main():
     parser.add_argument("--bench-c", required=True, help="the bench_c program")
     parser.add_argument("--results", help="write the table there (markdown)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only-locks", action="store_true",
+                        help="measure locks and notification only, and replace just "
+                             "their section of the results")
     args = parser.parse_args()
     many, few = (500, 3) if args.quick else (4000, 9)
+
+    bench_locks(args.bench_c, many)
+    if args.only_locks:
+        if args.results:
+            replace_lock_section(args.results)
+        report()
+        return
 
     bench_c(args.bench_c, many)
     trace_lines = syscall_trace(args.bench_c)
@@ -396,8 +483,13 @@ def main():
                 os.rmdir(huge)
     if args.results:
         write_results(args.results, trace_lines, step_lines)
-    missed = [r[0] for r in ROWS if not r[8]]
-    print(f"{len(ROWS) - len(missed)} targets met, {len(missed)} missed"
+    report()
+
+
+def report():
+    rows = ROWS + LOCK_ROWS
+    missed = [r[0] for r in rows if not r[8]]
+    print(f"{len(rows) - len(missed)} targets met, {len(missed)} missed"
           + (": " + "; ".join(missed) if missed else ""))
 
 

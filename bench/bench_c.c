@@ -17,11 +17,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -384,6 +388,240 @@ static int trace(const char *path)
 	return 0;
 }
 
+/*
+ * --- Locks and change notification (issue 12) --------------------------
+ *
+ * "locks ROUNDS" prints, tab-separated, medians in nanoseconds:
+ *   lock pair exclusive  sa  fcntl  mutex   a lock+unlock pair, uncontended
+ *   lock pair shared     sa  fcntl  mutex
+ *   wake-up              sa  pipe           notify (or write) -> waiter returns
+ *   hand-over            untimed  timed     unlock -> a waiter in another process has it
+ * where fcntl is the bare F_OFD_SETLK pair on one descriptor and mutex a
+ * robust PTHREAD_PROCESS_SHARED mutex in shared memory: the floor of a
+ * lock the kernel releases at a crash, and the fastest process-shared lock.
+ */
+#define LOCK_NAME "sa-bench-lock"
+#define LOCK_BATCH 100
+
+struct lock_sides {
+	sa_array *array;
+	int fd;
+	pthread_mutex_t *mutex;
+	unsigned how;
+};
+
+static void batch_sa(struct lock_sides *l)
+{
+	for (int i = 0; i < LOCK_BATCH; i++) {
+		if (sa_lock(l->array, l->how, -1) < 0)
+			die("sa_lock", EIO);
+		sa_unlock(l->array);
+	}
+}
+
+static void batch_fcntl(struct lock_sides *l)
+{
+	struct flock fl = { .l_whence = SEEK_SET, .l_start = (off_t)1 << 62, .l_len = 1 };
+
+	for (int i = 0; i < LOCK_BATCH; i++) {
+		fl.l_type = l->how == SA_LOCK_EXCLUSIVE ? F_WRLCK : F_RDLCK;
+		if (fcntl(l->fd, F_OFD_SETLKW, &fl) < 0)
+			die("fcntl", errno);
+		fl.l_type = F_UNLCK;
+		fcntl(l->fd, F_OFD_SETLK, &fl);
+	}
+}
+
+static void batch_mutex(struct lock_sides *l)
+{
+	for (int i = 0; i < LOCK_BATCH; i++) {
+		if (pthread_mutex_lock(l->mutex) == EOWNERDEAD)
+			pthread_mutex_consistent(l->mutex);
+		pthread_mutex_unlock(l->mutex);
+	}
+}
+
+static void lock_pairs(struct lock_sides *l, const char *label, size_t rounds)
+{
+	void (*const sides[3])(struct lock_sides *) = { batch_sa, batch_fcntl, batch_mutex };
+	double *t[3];
+
+	for (int k = 0; k < 3; k++)
+		if (!(t[k] = malloc(rounds * sizeof(double))))
+			die("malloc", ENOMEM);
+	for (size_t r = 0; r < rounds + rounds / 10; r++) {
+		for (int j = 0; j < 3; j++) {
+			const int k = (int)((r + (size_t)j) % 3);  /* rotate the order */
+			const double t0 = now_ns();
+
+			sides[k](l);
+			if (r >= rounds / 10)  /* the first tenth warms up */
+				t[k][r - rounds / 10] = (now_ns() - t0) / LOCK_BATCH;
+		}
+	}
+	printf("%s\t%.0f\t%.0f\t%.0f\n", label, median(t[0], rounds), median(t[1], rounds),
+	       median(t[2], rounds));
+	fflush(stdout);
+	for (int k = 0; k < 3; k++)
+		free(t[k]);
+}
+
+/* What the two processes of the latency measures share. */
+struct rendezvous {
+	_Atomic int ready;       /* wake-up: the waiter is about to sleep;
+	                            hand-over: the waker holds the lock */
+	_Atomic int done;        /* the waiter has recorded its time */
+	double stamp;            /* when the waker acted */
+	double latency;          /* what the waiter measured */
+};
+
+static void wait_for_flag(_Atomic int *flag)
+{
+	while (!atomic_load(flag))
+		sched_yield();
+	atomic_store(flag, 0);
+}
+
+/* The waiter: ROUNDS times, sa_wait then read(2) of the pipe. */
+static void wake_waiter(sa_array *array, struct rendezvous *rv, int fd, size_t rounds)
+{
+	for (size_t r = 0; r < 2 * rounds; r++) {
+		unsigned long long seen = sa_generation(array);
+		char byte;
+
+		atomic_store(&rv->ready, 1);
+		if (r % 2 == 0) {
+			if (sa_wait(array, seen, 10000, &seen) < 0)
+				_exit(1);
+		} else if (read(fd, &byte, 1) != 1) {
+			_exit(1);
+		}
+		rv->latency = now_ns() - rv->stamp;
+		atomic_store(&rv->done, 1);
+	}
+	_exit(0);
+}
+
+/* Long enough for the waiter to be asleep when it is woken. */
+static void settle(void)
+{
+	nanosleep(&(struct timespec){ .tv_nsec = 300000 }, NULL);
+}
+
+static void wake_ups(sa_array *array, struct rendezvous *rv, size_t rounds)
+{
+	double *t_sa = malloc(rounds * sizeof(double)), *t_pipe = malloc(rounds * sizeof(double));
+	int pipefd[2];
+	pid_t pid;
+
+	if (!t_sa || !t_pipe || pipe(pipefd) < 0)
+		die("wake-up setup", errno);
+	pid = fork();
+	if (pid == 0)
+		wake_waiter(array, rv, pipefd[0], rounds);
+	for (size_t r = 0; r < 2 * rounds; r++) {
+		wait_for_flag(&rv->ready);
+		settle();
+		rv->stamp = now_ns();
+		if (r % 2 == 0)
+			sa_notify(array);
+		else if (write(pipefd[1], "w", 1) != 1)
+			die("write", errno);
+		wait_for_flag(&rv->done);
+		(r % 2 == 0 ? t_sa : t_pipe)[r / 2] = rv->latency;
+	}
+	waitpid(pid, NULL, 0);
+	printf("wake-up\t%.0f\t%.0f\n", median(t_sa, rounds), median(t_pipe, rounds));
+	fflush(stdout);
+	free(t_sa);
+	free(t_pipe);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* The waiter: takes the lock untimed, then timed, alternately, and says how late. */
+static void hand_over_waiter(struct rendezvous *rv, size_t rounds)
+{
+	sa_array *array;
+
+	if (sa_attach(LOCK_NAME, 0, &array) < 0)
+		_exit(1);
+	for (size_t r = 0; r < 2 * rounds; r++) {
+		wait_for_flag(&rv->ready);  /* the waker holds the lock: now wait */
+		if (sa_lock(array, SA_LOCK_EXCLUSIVE, r % 2 ? 10000 : -1) < 0)
+			_exit(1);
+		rv->latency = now_ns() - rv->stamp;
+		sa_unlock(array);
+		atomic_store(&rv->done, 1);
+	}
+	_exit(0);
+}
+
+static void hand_overs(sa_array *array, struct rendezvous *rv, size_t rounds)
+{
+	double *untimed = malloc(rounds * sizeof(double)), *timed = malloc(rounds * sizeof(double));
+	unsigned seed = 1;
+	pid_t pid;
+
+	if (!untimed || !timed)
+		die("malloc", ENOMEM);
+	pid = fork();
+	if (pid == 0)
+		hand_over_waiter(rv, rounds);
+	for (size_t r = 0; r < 2 * rounds; r++) {
+		if (sa_lock(array, SA_LOCK_EXCLUSIVE, -1) < 0)
+			die("sa_lock", EIO);
+		atomic_store(&rv->ready, 1);
+		/* Held 0.3 to 5 ms: the release falls anywhere in the retry schedule. */
+		seed = seed * 1103515245u + 12345u;
+		nanosleep(&(struct timespec){ .tv_nsec = 300000 + (long)(seed >> 8) % 4700000 },
+		          NULL);
+		rv->stamp = now_ns();
+		sa_unlock(array);
+		wait_for_flag(&rv->done);
+		(r % 2 ? timed : untimed)[r / 2] = rv->latency;
+	}
+	waitpid(pid, NULL, 0);
+	printf("hand-over\t%.0f\t%.0f\n", median(untimed, rounds), median(timed, rounds));
+	fflush(stdout);
+	free(untimed);
+	free(timed);
+}
+
+static void run_locks(size_t rounds)
+{
+	const size_t shape[1] = { 16 };
+	pthread_mutexattr_t attr;
+	struct lock_sides l;
+	struct rendezvous *rv;
+	void *shared;
+	int err;
+
+	sa_delete(LOCK_NAME);
+	if ((err = sa_create(LOCK_NAME, SA_DTYPE_INT64, 1, shape, 0, 0600, &l.array)) < 0)
+		die("sa_create", err);
+	l.fd = open("/dev/shm/" LOCK_NAME, O_RDWR | O_CLOEXEC);
+	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (l.fd < 0 || shared == MAP_FAILED)
+		die("lock setup", errno);
+	l.mutex = shared;
+	rv = (struct rendezvous *)((char *)shared + 2048);
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(l.mutex, &attr);
+	l.how = SA_LOCK_EXCLUSIVE;
+	lock_pairs(&l, "lock pair exclusive", rounds);
+	l.how = SA_LOCK_SHARED;
+	lock_pairs(&l, "lock pair shared", rounds);
+	wake_ups(l.array, rv, rounds / 2);
+	hand_overs(l.array, rv, rounds / 10);
+	close(l.fd);
+	sa_detach(l.array);
+	sa_delete(LOCK_NAME);
+	munmap(shared, 4096);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "trace") == 0)
@@ -396,6 +634,10 @@ int main(int argc, char **argv)
 		run_pairs((size_t)strtoul(argv[2], NULL, 10));
 		return 0;
 	}
-	fprintf(stderr, "usage: bench_c pairs ROUNDS | steps ROUNDS | trace PATH\n");
+	if (argc == 3 && strcmp(argv[1], "locks") == 0) {
+		run_locks((size_t)strtoul(argv[2], NULL, 10));
+		return 0;
+	}
+	fprintf(stderr, "usage: bench_c pairs ROUNDS | steps ROUNDS | trace PATH | locks ROUNDS\n");
 	return 2;
 }

@@ -35,6 +35,7 @@ typedef struct sa_info sa_info;
 #define SA_FORTRAN  0x2u  /* create: column-major (Fortran) order */
 #define SA_RESERVE  0x4u  /* create: allocate the backing store now */
 #define SA_POPULATE 0x8u  /* create, attach: pre-fault the whole mapping */
+#define SA_EXIST_OK 0x10u /* create: attach a matching existing array instead (1.1) */
 
 /* Largest ndim sa_create accepts (the original trailer holds 32 dims). */
 #define SA_MAX_NDIM 32
@@ -71,7 +72,10 @@ typedef struct sa_info sa_info;
  * umask; 0 means 0666.  If OUT is not NULL the new array is also attached
  * read-write and returned there.  Atomic: other processes see no array or
  * the complete one.  Returns 0, -EEXIST if the name is taken, -ENOSPC if it
- * cannot fit, -EINVAL/-ENOTSUP/-EOVERFLOW for bad arguments.
+ * cannot fit, -EINVAL/-ENOTSUP/-EOVERFLOW for bad arguments.  With
+ * SA_EXIST_OK, an array of the same dtype, shape and order already there is
+ * attached instead (into OUT) and 1 returned; another array is -EEXIST, and
+ * anything else -EBADMSG.
  */
 int sa_create(const char *name, const char *dtype, int ndim, const size_t *shape,
               unsigned flags, mode_t mode, sa_array **out);
@@ -169,6 +173,46 @@ long long sa_info_mtime(const sa_info *info);     /* seconds since the Epoch */
 int sa_identity(const sa_array *array, dev_t *dev, ino_t *ino);
 dev_t sa_info_dev(const sa_info *info);           /* the segment's device */
 ino_t sa_info_ino(const sa_info *info);           /* the segment's inode number */
+
+/* --- Locks and change notification (1.1) ------------------------------- */
+
+#define SA_LOCK_SHARED    0x0u   /* any number of shared holders */
+#define SA_LOCK_EXCLUSIVE 0x1u   /* one holder, no shared ones */
+
+/*
+ * Take ARRAY's lock, shared or exclusive (HOW).  Every attachment of the
+ * array, in every process, contends for the same lock; the death of a
+ * holder releases it.  TIMEOUT_MS < 0 waits forever, 0 tries once, > 0
+ * waits at most that long.  Returns 0, -EAGAIN (tried once, held
+ * elsewhere), -ETIMEDOUT, -EINTR (a signal arrived; nothing held), -EDEADLK
+ * (the calling thread holds it through ARRAY already), -EPERM (exclusive
+ * through a read-only attachment), -EIDRM (the name no longer names ARRAY).
+ */
+int sa_lock(sa_array *array, unsigned how, int timeout_ms);
+/* Release what the calling thread holds through ARRAY: 0, -ENOLCK, -EPERM. */
+int sa_unlock(sa_array *array);
+/*
+ * Whether the lock of array NAME is held right now, without attaching it:
+ * 0 free, 1 held (*HOW, if not NULL, says how), or a negative errno.
+ */
+int sa_lock_query(const char *name, unsigned *how);
+
+/*
+ * Add 1 to ARRAY's generation counter and wake every process waiting on it.
+ * Returns 0, -EPERM (read-only attachment), -ENOTSUP (no room for a counter).
+ */
+int sa_notify(sa_array *array);
+/*
+ * Wait until ARRAY's generation differs from SEEN (at once if it does), at
+ * most TIMEOUT_MS (< 0: forever); the generation goes to *GENERATION if not
+ * NULL.  Returns 0, -ETIMEDOUT, -EINTR, -ENOTSUP.
+ */
+int sa_wait(sa_array *array, unsigned long long seen, int timeout_ms,
+            unsigned long long *generation);
+/* ARRAY's generation counter now; 0 if it has none. */
+unsigned long long sa_generation(const sa_array *array);
+/* The generation when INFO was read: 0, -ENOTSUP (no counter), -EINVAL. */
+int sa_info_generation(const sa_info *info, unsigned long long *generation);
 
 /* --- Library ------------------------------------------------------------ */
 

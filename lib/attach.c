@@ -73,6 +73,7 @@ int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out)
 	array->flags = (flags & SA_RDONLY) | (info->order == 'F' ? SA_FORTRAN : 0);
 	array->info = info;
 	atomic_init(&array->fd, -1);
+	atomic_init(&array->lock, NULL);
 	*out = array;
 	return 0;
 
@@ -112,6 +113,7 @@ SA_EXPORT int sa_detach(sa_array *array)
 	if (munmap(array->addr, map_size(array)) < 0)
 		ret = -errno;
 	sa_array_file_close(array);
+	sa_lock_state_free(array);
 	free(array->info);
 	free(array);
 	return ret;

@@ -25,7 +25,7 @@
 
 #include "internal.h"
 
-#define CREATE_FLAGS (SA_FORTRAN | SA_RESERVE | SA_POPULATE)
+#define CREATE_FLAGS (SA_FORTRAN | SA_RESERVE | SA_POPULATE | SA_EXIST_OK)
 
 /* How the segment under construction gets its name. */
 struct pending {
@@ -278,6 +278,8 @@ SA_EXPORT int sa_create_descr(const char *name, const char *dtype, const char *d
 
 	if ((flags & ~CREATE_FLAGS) || (mode & ~(mode_t)0777))
 		return -EINVAL;
+	if (flags & SA_EXIST_OK)  /* create-or-attach (exist.c) */
+		return sa_create_exist_ok(name, dtype, descr, ndim, shape, flags, mode, out);
 	ret = sa_location_parse(name, &loc);
 	if (ret < 0)
 		return ret;

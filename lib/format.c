@@ -229,6 +229,16 @@ static int decode_ext(const unsigned char *rec, size_t len, struct sa_meta *meta
 	return 0;
 }
 
+/* The counter as it reads now: the low word, then the high word, at the end. */
+static void decode_generation(const unsigned char *tail, size_t tail_len, struct sa_meta *meta)
+{
+	meta->has_generation = sa_format_generation_offset(meta->ndim, meta->trailer_dims,
+	                                                   meta->segment_size) >= 0;
+	if (meta->has_generation)
+		meta->generation = (uint64_t)get32(tail + tail_len - 4) << 32 |
+		                   get32(tail + tail_len - 8);
+}
+
 static long decode_layout(const unsigned char *tail, size_t tail_len,
                           uint64_t file_size, int max_dims, struct sa_meta *meta)
 {
@@ -243,6 +253,7 @@ static long decode_layout(const unsigned char *tail, size_t tail_len,
 	ret = decode_trailer(tail + tail_len - trailer, max_dims, room, meta);
 	if (ret < 0)
 		return ret;
+	decode_generation(tail, tail_len, meta);
 	ext_off = align8(meta->nbytes);
 	/* No room for a record: the original layout (maybe with slack). */
 	if (ext_off > room || room - ext_off < SA_EXT_HEADER_SIZE ||

@@ -24,8 +24,7 @@ bool sa_array_is_file(const sa_array *array, const struct stat *st)
 	return st->st_dev == array->info->st.st_dev && st->st_ino == array->info->st.st_ino;
 }
 
-/* Open ARRAY's name again: a descriptor of the same segment, or -EIDRM. */
-static int reopen(const sa_array *array)
+int sa_array_reopen(const sa_array *array)
 {
 	const int flags = (array->flags & SA_RDONLY) ? O_RDONLY : O_RDWR;
 	struct sa_location loc;
@@ -50,7 +49,7 @@ int sa_array_file(sa_array *array)
 
 	if (fd >= 0)
 		return fd;
-	fd = reopen(array);
+	fd = sa_array_reopen(array);
 	if (fd < 0)
 		return fd;
 	/* Two threads may race here: the first descriptor stored wins. */

@@ -32,6 +32,8 @@ int sa_info_new(const struct sa_meta *meta, const char *name,
 	info->format = meta->format;
 	info->trailer_dims = meta->trailer_dims;
 	info->trailer_flags = meta->trailer_flags;
+	info->has_generation = meta->has_generation;
+	info->generation = meta->generation;
 	info->nbytes = meta->nbytes;
 	info->segment_size = meta->segment_size;
 	if (st)

@@ -123,6 +123,8 @@ struct sa_meta {
 	uint64_t segment_size;
 	int trailer_dims;         /* slots of the trailer: 32, or 64 (3.x on numpy 2) */
 	unsigned trailer_flags;   /* SA_TRAILER_FLAG_* */
+	bool has_generation;      /* the segment has a generation counter, */
+	uint64_t generation;      /* which read this when decoded */
 };
 
 /* Bytes after the data: alignment padding, extension record, trailer. */
@@ -157,6 +159,8 @@ struct sa_info {
 	int format;
 	int trailer_dims;
 	unsigned trailer_flags;
+	bool has_generation;
+	uint64_t generation;      /* when the metadata was read (sa_info_generation) */
 	uint64_t nbytes;
 	uint64_t segment_size;
 	struct stat st;           /* of the segment when read from one */
@@ -189,6 +193,8 @@ struct sa_array {
 	 * known pain of programs that attach many arrays.
 	 */
 	atomic_int fd;
+	/* sa_lock's descriptors and holders (lock.c); NULL until the first lock. */
+	_Atomic(struct sa_lock_state *) lock;
 };
 
 /* Map FD (SIZE bytes) and wrap it with INFO into a handle; owns INFO. */
@@ -208,5 +214,23 @@ bool sa_array_is_file(const sa_array *array, const struct stat *st);
 int sa_array_file(sa_array *array);
 /* Close the handle's descriptor, if it has one (sa_detach). */
 void sa_array_file_close(sa_array *array);
+/*
+ * A new descriptor (a new open file description) of ARRAY's segment, found
+ * through its name and checked as sa_array_file does: -EIDRM if the name no
+ * longer names it.  The caller owns it.
+ */
+int sa_array_reopen(const sa_array *array);
+
+/* ---- locks (lock.c) ----------------------------------------------------- */
+
+struct sa_lock_state;
+/* Close the handle's lock descriptors and free their state (sa_detach). */
+void sa_lock_state_free(sa_array *array);
+
+/* ---- create-or-attach (exist.c) ----------------------------------------- */
+
+/* sa_create_descr with SA_EXIST_OK in FLAGS: 0 created, 1 attached, or -errno. */
+int sa_create_exist_ok(const char *name, const char *dtype, const char *descr, int ndim,
+                       const size_t *shape, unsigned flags, mode_t mode, sa_array **out);
 
 #endif /* SA_INTERNAL_H */

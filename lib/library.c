@@ -25,8 +25,13 @@ SA_EXPORT const char *sa_strerror(int error)
 	case EBADMSG: return "not a shared array, or its metadata is corrupt";
 	case ENOSPC: return "no space left for the array on its filesystem";
 	case EACCES: return "permission denied";
-	case ENOTSUP: return "not supported (object dtype, or no shared memory directory)";
+	case ENOTSUP:
+		return "not supported (object dtype, no shared memory directory, or no generation counter)";
 	case ENOMEM: return "out of memory or address space";
+	case ETIMEDOUT: return "timed out";
+	case EDEADLK: return "this thread holds the array's lock through this handle already";
+	case ENOLCK: return "no lock held through this handle, or none to be had";
+	case EIDRM: return "the name no longer names this array (deleted or replaced)";
 	}
 #ifdef HAVE_STRERRORDESC_NP
 	{

@@ -20,7 +20,7 @@ diag() { sed 's/^/# /'; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sa-examples.XXXXXX") || exit 99
 NAME="shm://sa-mantest-$$"
-trap 'rm -rf "$T"; rm -f "/dev/shm/sa-mantest-$$"' EXIT
+trap 'rm -rf "$T"; rm -f "/dev/shm/sa-mantest-$$" "/dev/shm/sa-mantest-$$-pair"' EXIT
 LD_LIBRARY_PATH=$LIBRARY_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export LD_LIBRARY_PATH
 
@@ -57,7 +57,8 @@ for page in $MAN_PAGES; do
 	done
 done
 
-for want in create attach delete describe sync stat list owners strerror; do
+for want in create attach delete describe sync stat list owners strerror \
+	writer reader publish follow; do
 	case " $programs " in
 	*" $want "*) ;;
 	*) not_ok "an example program $want.c exists"; ;;
@@ -142,6 +143,38 @@ run "sync.c syncs, locks and unlocks it" \
 	"file://$T/dir/a.sa: synced, locked and unlocked 444 bytes" "$T/sync" "file://$T/dir/a.sa"
 run "list.c lists a directory" "a.sa                             <f8        3x4
 1 array" "$T/list" "$T/dir"
+# Two processes at once, each a program of a page: both must succeed and
+# print what the page shows.  "timeout" keeps a hang from blocking the suite.
+run_pair() {
+	desc=$1 first=$2 second=$3 name=$4 expected=$5
+	timeout 120 "$T/$first" "$name" >"$T/first.out" 2>&1 &
+	pid=$!
+	timeout 120 "$T/$second" "$name" >"$T/second.out" 2>&1
+	status2=$?
+	wait "$pid"
+	status1=$?
+	if [ "$status1" -eq 0 ] && [ "$status2" -eq 0 ] &&
+	   [ "$(cat "$T/first.out" "$T/second.out")" = "$expected" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (status $status1, $status2)"
+		cat "$T/first.out" "$T/second.out" | diag
+	fi
+}
+PAIR="shm://sa-mantest-$$-pair"
+run_pair "reader.c and writer.c at once: every frame whole" reader writer "$PAIR" \
+	"reader: 100 reads, every frame whole
+writer: 200 frames"
+"$SHAREDARRAY" delete "$PAIR" >/dev/null 2>&1
+run_pair "follow.c and publish.c at once: the last frame reached" follow publish "$PAIR" \
+	"follow: frame 50 reached, every frame whole
+publish: 50 frames"
+"$SHAREDARRAY" delete "$PAIR" >/dev/null 2>&1
+run_pair "publish.c first, follow.c after it: the last frame reached" publish follow \
+	"$PAIR" "publish: 50 frames
+follow: frame 50 reached, every frame whole"
+"$SHAREDARRAY" delete "$PAIR" >/dev/null 2>&1
+
 run "strerror.c prints what its page shows" "libsharedarray $PACKAGE_VERSION
 -2: no such array
 17: an array of that name exists

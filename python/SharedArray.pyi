@@ -3,6 +3,7 @@
 """Share numpy arrays between processes, by name."""
 
 import os
+from types import TracebackType
 from typing import Any, Final, Literal, Optional, Sequence, SupportsIndex, Tuple, Type, Union, final
 
 import numpy as np
@@ -34,6 +35,27 @@ class MapOwner:
     def mlock(self) -> None: ...
     def munlock(self) -> None: ...
     def __buffer__(self, flags: int, /) -> memoryview: ...
+
+@final
+class Lock:
+    """The lock of one shared array, as lock() returns it: a context manager."""
+
+    @property
+    def shared(self) -> bool: ...
+    @property
+    def timeout(self) -> Optional[float]: ...
+    @property
+    def owner(self) -> MapOwner: ...
+    def acquire(self, blocking: bool = True, timeout: Optional[float] = None) -> bool: ...
+    def release(self) -> None: ...
+    def __enter__(self) -> "Lock": ...
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+        /,
+    ) -> Literal[False]: ...
 
 @final
 class ArraySizeError(OSError, ValueError):
@@ -84,8 +106,12 @@ def create(
     mode: Optional[int] = None,
     reserve: bool = False,
     populate: bool = False,
+    exist_ok: bool = False,
 ) -> NDArray[Any]:
-    """Create a new zero-filled shared array NAME; FileExistsError if taken."""
+    """Create a new zero-filled shared array NAME; FileExistsError if taken.
+
+    With exist_ok=True, an array of the same dtype, shape and order already
+    there is attached and returned instead."""
 
 def attach(name: _Name, ro: bool = False, populate: bool = False) -> NDArray[Any]:
     """Attach the existing array NAME, zero-copy; FileNotFoundError if missing."""
@@ -98,3 +124,15 @@ def list(directory: Optional[_Name] = None) -> Tuple[ArrayDesc, ...]:
 
 def stat(name: _Name) -> ArrayDesc:
     """The description of array NAME, without attaching it."""
+
+def lock(array: NDArray[Any], shared: bool = False, timeout: Optional[float] = None) -> Lock:
+    """The lock of the shared array ARRAY's memory lies in; TimeoutError on timeout."""
+
+def notify(array: NDArray[Any]) -> None:
+    """Add 1 to the array's generation counter and wake every waiter."""
+
+def wait(array: NDArray[Any], generation: int, timeout: Optional[float] = None) -> int:
+    """Wait until the generation differs from GENERATION; the new one (TimeoutError)."""
+
+def generation(array: NDArray[Any]) -> int:
+    """The array's generation counter: how many times it was notified."""

@@ -16,7 +16,8 @@
 #include "module.h"
 
 const char sapy_create_doc[] =
-"create($module, /, name, shape, dtype=None, order='C', mode=None, reserve=False, populate=False)\n--\n\n"
+"create($module, /, name, shape, dtype=None, order='C', mode=None, reserve=False, populate=False,\n"
+"       exist_ok=False)\n--\n\n"
 "Create a new, zero-filled array NAME in shared memory and return it as a\n"
 "numpy array whose memory is the shared segment.\n"
 "\n"
@@ -36,6 +37,10 @@ const char sapy_create_doc[] =
 "          OSError(ENOSPC) here rather than SIGBUS at first touch.\n"
 "populate  allocate (as reserve does) and pre-fault the whole mapping, so\n"
 "          that first touches cost nothing.\n"
+"exist_ok  if NAME holds an array of the same dtype, shape and order\n"
+"          already, attach it (read-write) and return it instead of raising\n"
+"          FileExistsError: create-or-attach.  Race-free: of processes doing\n"
+"          this at once, one creates the array and the others attach it.\n"
 "\n"
 "Creation is atomic: other processes see no array or the complete one.  An\n"
 "array that cannot fit in the filesystem's free space is refused\n"
@@ -44,7 +49,9 @@ const char sapy_create_doc[] =
 "numpy.void assignment keeps working); attach(), list() and stat() give\n"
 "the full structured dtype.\n"
 "\n"
-"Raises FileExistsError if the name is taken, ValueError or TypeError for\n"
+"Raises FileExistsError if the name is taken (with exist_ok, if it holds\n"
+"an array of another dtype, shape or order: the message says which),\n"
+"OSError(EBADMSG) with exist_ok if it holds no array, ValueError or TypeError for\n"
 "a bad shape or dtype (nothing is created), ArraySizeError (an OSError\n"
 "and a ValueError) with errno ENOSPC when the array cannot fit, or\n"
 "EOVERFLOW when its size overflows, and OSError for other failures\n"
@@ -142,6 +149,44 @@ static int convert_mode(PyObject *obj, PyObject *name, mode_t *mode)
 	return 0;
 }
 
+/*
+ * exist_ok met another array: FileExistsError saying what is there.  If it
+ * is gone already, or cannot be read, the plain error.
+ */
+static PyObject *raise_other_array(PyObject *name, const char *path)
+{
+	PyArray_Descr *descr = NULL;
+	PyObject *shape = NULL, *message = NULL, *exc_args = NULL;
+	sa_info *info;
+	int ret;
+
+	Py_BEGIN_ALLOW_THREADS
+	ret = sa_stat(path, &info);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return sapy_raise(-EEXIST, name);
+	descr = sapy_dtype_decode(sa_info_dtype(info), sa_info_descr(info), sa_info_itemsize(info),
+	                          1, name);
+	shape = PyTuple_New(sa_info_ndim(info));
+	for (int i = 0; shape && i < sa_info_ndim(info); i++)
+		PyTuple_SET_ITEM(shape, i, PyLong_FromSize_t(sa_info_shape(info)[i]));
+	if (descr && shape)
+		message = PyUnicode_FromFormat("%s, of another dtype, shape or order: "
+		                               "dtype %S, shape %S, order '%c'",
+		                               sa_strerror(-EEXIST), (PyObject *)descr, shape,
+		                               sa_info_order(info));
+	if (message)
+		exc_args = Py_BuildValue("(iOO)", EEXIST, message, name);
+	if (exc_args)
+		PyErr_SetObject(PyExc_FileExistsError, exc_args);
+	sa_info_free(info);
+	Py_XDECREF(exc_args);
+	Py_XDECREF(descr);
+	Py_XDECREF(shape);
+	Py_XDECREF(message);
+	return NULL;
+}
+
 /* What create() asks the library for, once numpy has judged the arguments. */
 struct request {
 	PyObject *name;           /* as given, for errors */
@@ -167,11 +212,13 @@ static PyObject *create_array(PyObject *module, const struct request *r)
 	Py_END_ALLOW_THREADS
 	if (ret == -ENOSPC || ret == -EOVERFLOW)
 		return sapy_raise_as(sapy_get_state(module)->size_error, ret, r->name);
+	if (ret == -EEXIST && (r->flags & SA_EXIST_OK))
+		return raise_other_array(r->name, r->path);
 	if (ret < 0)
 		return sapy_raise(ret, r->name);
 	result = sapy_array_from_handle(array, 0, r->name);
-	if (!result) {
-		/* The caller gets no array: leave nothing behind either. */
+	if (!result && ret == 0) {
+		/* The caller gets no array it made: leave nothing behind either. */
 		Py_BEGIN_ALLOW_THREADS
 		sa_delete(r->path);
 		Py_END_ALLOW_THREADS
@@ -182,7 +229,7 @@ static PyObject *create_array(PyObject *module, const struct request *r)
 PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "shape", "dtype", "order", "mode", "reserve",
-	                          "populate", NULL };
+	                          "populate", "exist_ok", NULL };
 	PyObject *name, *name_bytes = NULL, *mode_obj = Py_None, *result = NULL;
 	PyObject *typestr = NULL, *description = NULL;
 	PyArray_Dims dims_arg = { NULL, 0 };
@@ -190,14 +237,14 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	NPY_ORDER order = NPY_CORDER;
 	npy_intp dims[SA_MAX_NDIM];
 	size_t shape[SA_MAX_NDIM];
-	int ndim, reserve = 0, populate = 0;
+	int ndim, reserve = 0, populate = 0, exist_ok = 0;
 	mode_t mode;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Opp:create", kwlist, &name,
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Oppp:create", kwlist, &name,
 	                                 PyArray_IntpConverter, &dims_arg,
 	                                 PyArray_DescrConverter, &descr,
 	                                 PyArray_OrderConverter, &order,
-	                                 &mode_obj, &reserve, &populate))
+	                                 &mode_obj, &reserve, &populate, &exist_ok))
 		goto out;
 	if (order != NPY_CORDER && order != NPY_FORTRANORDER) {
 		PyErr_SetString(PyExc_ValueError, "only 'C' or 'F' order is permitted");
@@ -225,7 +272,8 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 		.ndim = ndim,
 		.shape = shape,
 		.flags = (order == NPY_FORTRANORDER ? SA_FORTRAN : 0) |
-		         (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0),
+		         (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0) |
+		         (exist_ok ? SA_EXIST_OK : 0),
 		.mode = mode,
 	});
 out:

@@ -77,6 +77,17 @@ static PyObject *mapowner_repr(PyObject *obj)
 	return repr;
 }
 
+PyObject *sapy_mapowner_raise(PyObject *owner, PyObject *type, int error)
+{
+	PyObject *name = name_object((MapOwner *)owner);
+
+	if (name) {
+		sapy_raise_as(type ? type : PyExc_OSError, error, name);
+		Py_DECREF(name);
+	}
+	return NULL;
+}
+
 /* The library's result for a call on this mapping, as None or OSError. */
 static PyObject *result(MapOwner *self, int ret)
 {

@@ -30,8 +30,8 @@ PyDoc_STRVAR(module_doc,
 "\n"
 "FUNCTIONS\n"
 "    create(name, shape, dtype=float, order='C', mode=None,\n"
-"           reserve=False, populate=False)\n"
-"        a new zero-filled array.\n"
+"           reserve=False, populate=False, exist_ok=False)\n"
+"        a new zero-filled array (exist_ok: or the matching one there).\n"
 "    attach(name, ro=False, populate=False)\n"
 "        an existing array, read-write or read-only.\n"
 "    delete(name)\n"
@@ -40,6 +40,13 @@ PyDoc_STRVAR(module_doc,
 "        the arrays in /dev/shm, or in a directory of file:// arrays.\n"
 "    stat(name)\n"
 "        one array's description, without attaching it.\n"
+"    lock(array, shared=False, timeout=None)\n"
+"        the array's lock, for a with statement: every process that\n"
+"        attaches the array contends for it, and a process that dies\n"
+"        holding it releases it.  TimeoutError when the timeout runs out.\n"
+"    notify(array), wait(array, generation, timeout=None), generation(array)\n"
+"        change notification: notify() wakes every process blocked in\n"
+"        wait() on the array, which returns the new generation.\n"
 "\n"
 "    The arrays returned have a SharedArray.MapOwner as their .base, with\n"
 "    msync(flags), mlock(), munlock(), name, addr and size.  The segment\n"
@@ -52,7 +59,8 @@ PyDoc_STRVAR(module_doc,
 "ERRORS\n"
 "    Failures are OSError subclasses carrying errno and the array's name as\n"
 "    filename: FileExistsError (create: the name is taken),\n"
-"    FileNotFoundError (no such array), PermissionError, OSError with\n"
+"    FileNotFoundError (no such array), PermissionError, TimeoutError\n"
+"    (lock, wait), OSError with\n"
 "    errno EBADMSG (not a shared array, or corrupt metadata), ENOSPC (no\n"
 "    room), EINVAL (bad name or mode).  Bad shapes and dtypes raise\n"
 "    ValueError or TypeError before anything is created.\n"
@@ -64,6 +72,9 @@ PyDoc_STRVAR(module_doc,
 "    >>> a[0] = 42\n"
 "    >>> b[0]\n"
 "    42.0\n"
+"    >>> with sa.lock(b):                # exclusive, across processes\n"
+"    ...     b[1] = b[0] + 1\n"
+"    >>> sa.notify(b)                    # wake the processes in sa.wait()\n"
 "    >>> sa.delete('test')               # b stays valid until dropped\n"
 "\n"
 "SEE ALSO\n"
@@ -80,6 +91,14 @@ static PyMethodDef module_methods[] = {
 	  sapy_list_doc },
 	{ "stat", (PyCFunction)(void (*)(void))sapy_stat, METH_VARARGS | METH_KEYWORDS,
 	  sapy_stat_doc },
+	{ "lock", (PyCFunction)(void (*)(void))sapy_lock, METH_VARARGS | METH_KEYWORDS,
+	  sapy_lock_doc },
+	{ "notify", (PyCFunction)(void (*)(void))sapy_notify, METH_VARARGS | METH_KEYWORDS,
+	  sapy_notify_doc },
+	{ "wait", (PyCFunction)(void (*)(void))sapy_wait, METH_VARARGS | METH_KEYWORDS,
+	  sapy_wait_doc },
+	{ "generation", (PyCFunction)(void (*)(void))sapy_generation,
+	  METH_VARARGS | METH_KEYWORDS, sapy_generation_doc },
 	{ "_owner_of", sapy_owner_of_py, METH_O,
 	  "_owner_of(obj, /)\n--\n\n"
 	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },
@@ -144,7 +163,7 @@ PyMODINIT_FUNC PyInit__ext(void)
 	struct sapy_state *state;
 
 	import_array();
-	if (PyType_Ready(&sapy_MapOwnerType) < 0)
+	if (PyType_Ready(&sapy_MapOwnerType) < 0 || PyType_Ready(&sapy_LockType) < 0)
 		return NULL;
 	module = PyModule_Create(&module_def);
 	if (!module)
@@ -156,6 +175,7 @@ PyMODINIT_FUNC PyInit__ext(void)
 	    PyModule_AddObjectRef(module, "ArrayDesc", state->arraydesc_type) < 0 ||
 	    PyModule_AddObjectRef(module, "ArraySizeError", state->size_error) < 0 ||
 	    PyModule_AddObjectRef(module, "MapOwner", (PyObject *)&sapy_MapOwnerType) < 0 ||
+	    PyModule_AddObjectRef(module, "Lock", (PyObject *)&sapy_LockType) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_ASYNC", MS_ASYNC) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_SYNC", MS_SYNC) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_INVALIDATE", MS_INVALIDATE) < 0 ||

@@ -79,6 +79,11 @@ extern PyTypeObject sapy_MapOwnerType;
 /* The owner of the mapping ARRAY, which it takes (and detaches) even on error. */
 PyObject *sapy_mapowner_new(sa_array *array);
 sa_array *sapy_mapowner_handle(PyObject *owner);
+/*
+ * Raise TYPE (NULL: OSError, whose errno picks the subclass) for ERROR,
+ * naming the array of OWNER.  Returns NULL.
+ */
+PyObject *sapy_mapowner_raise(PyObject *owner, PyObject *type, int error);
 
 /* ---- owner.c ------------------------------------------------------------ */
 
@@ -122,6 +127,29 @@ extern const char sapy_stat_doc[];
  * kept in the module's state.
  */
 PyObject *sapy_arraydesc_type_new(void);
+
+/* ---- lock.c, notify.c, timeout.c ------------------------------------------ */
+
+extern PyTypeObject sapy_LockType;
+PyObject *sapy_lock(PyObject *module, PyObject *args, PyObject *kwds);
+extern const char sapy_lock_doc[];
+
+PyObject *sapy_notify(PyObject *module, PyObject *args, PyObject *kwds);
+extern const char sapy_notify_doc[];
+PyObject *sapy_wait(PyObject *module, PyObject *args, PyObject *kwds);
+extern const char sapy_wait_doc[];
+PyObject *sapy_generation(PyObject *module, PyObject *args, PyObject *kwds);
+extern const char sapy_generation_doc[];
+
+/*
+ * A timeout in seconds from OBJ: None means FALLBACK, and a negative
+ * number (or FALLBACK < 0) -1, forever.  0, or -1 with an exception set.
+ */
+int sapy_timeout_convert(PyObject *obj, double fallback, double *seconds);
+/* The CLOCK_MONOTONIC time SECONDS from now; -1 (forever) for SECONDS < 0. */
+double sapy_deadline(double seconds);
+/* Milliseconds left until DEADLINE, rounded up, 0 once past; -1 for forever. */
+int sapy_timeout_ms(double deadline);
 
 /* ---- module.c ------------------------------------------------------------ */
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,66 @@ int t_wait(pid_t pid)
 int t_in_child(int (*fn)(void *), void *arg)
 {
 	return t_wait(t_fork(fn, arg));
+}
+
+void t_fork_together(int n, int (*fn)(void *, int), void *arg, pid_t *pids)
+{
+	int start[2];
+	char byte;
+
+	ck_assert_int_eq(pipe(start), 0);
+	fflush(NULL);
+	for (int i = 0; i < n; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			close(start[1]);
+			/* End of file once the parent has forked them all: go. */
+			_exit(read(start[0], &byte, 1) == 0 ? fn(arg, i) : 100);
+		}
+	}
+	close(start[0]);
+	close(start[1]);
+}
+
+void t_new_array(char *name, size_t len, const char *tag, sa_array **array)
+{
+	const size_t shape[1] = { 4 };
+
+	t_shm_name(name, len, tag);
+	ck_assert_int_eq(sa_create(name, SA_DTYPE_INT64, 1, shape, 0, 0600, array), 0);
+}
+
+void t_drop_array(sa_array *array, const char *name)
+{
+	ck_assert_int_eq(sa_detach(array), 0);
+	ck_assert_int_eq(sa_delete(name), 0);
+}
+
+static void do_nothing(int sig)
+{
+	(void)sig;
+}
+
+int t_interrupt_on(int sig)
+{
+	/* No SA_RESTART: a system call waiting when it comes fails with EINTR. */
+	struct sigaction sa = { .sa_handler = do_nothing };
+
+	return sigaction(sig, &sa, NULL) < 0 ? -errno : 0;
+}
+
+void t_signal_until_told(pid_t pid, int sig, int fd)
+{
+	char byte;
+
+	ck_assert_int_eq(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+	for (;;) {
+		usleep(2000);
+		if (read(fd, &byte, 1) == 1)
+			return;
+		ck_assert_int_eq(kill(pid, sig), 0);
+	}
 }
 
 char *t_make_tmpdir(void)

@@ -39,6 +39,29 @@ pid_t t_fork(int (*fn)(void *), void *arg);
 int t_wait(pid_t pid);
 /* t_fork then t_wait. */
 int t_in_child(int (*fn)(void *), void *arg);
+/*
+ * Fork N children that wait for each other and then all run FN(ARG, i),
+ * for i from 0 to N - 1, at once; their pids go to PIDS.
+ */
+void t_fork_together(int n, int (*fn)(void *, int), void *arg, pid_t *pids);
+/*
+ * Send SIG to PID every 2 ms until a byte can be read from FD (which is
+ * made non-blocking), and consume it: for a child that says it was
+ * interrupted, and may not have started waiting when the first one came.
+ */
+void t_signal_until_told(pid_t pid, int sig, int fd);
+/*
+ * A new array of 4 int64 under a fresh shm name (into NAME, LEN bytes)
+ * stored in *ARRAY.  Pass the address of a variable of the test: it stays
+ * in the test's frame, so that memcheck finds the handle reachable from
+ * the children the test forks.
+ */
+void t_new_array(char *name, size_t len, const char *tag, sa_array **array);
+/* Detach ARRAY and delete NAME. */
+void t_drop_array(sa_array *array, const char *name);
+
+/* Catch SIG with a handler that does nothing, without SA_RESTART: 0 or -errno. */
+int t_interrupt_on(int sig);
 
 /* A fresh directory under /tmp (free with t_remove_tree). */
 char *t_make_tmpdir(void);

@@ -14,16 +14,32 @@
 
 static const char usage[] =
 	"Usage: sharedarray info [--json] NAME\n"
-	"Show everything the metadata of array NAME says (its data is not read).\n"
+	"Show everything the metadata of array NAME says (its data is not read),\n"
+	"its generation (sharedarray notify) and whether its lock is held now.\n"
 	"  -j, --json    one JSON object, for scripts\n";
+
+/* What the lock's state is called in the report and in JSON; NULL if unknown. */
+static const char *lock_state(const char *name, int *error)
+{
+	unsigned how;
+	const int ret = sa_lock_query(name, &how);
+
+	*error = ret < 0 ? ret : 0;
+	if (ret < 0)
+		return NULL;
+	if (ret == 0)
+		return "free";
+	return how == SA_LOCK_EXCLUSIVE ? "exclusive" : "shared";
+}
 
 static void field(const char *label, const char *value)
 {
 	printf("%-14s%s\n", label, value);
 }
 
-static void print_report(const sa_info *info)
+static void print_report(const sa_info *info, const char *lock, int lock_error)
 {
+	unsigned long long generation;
 	struct sbuf v = { 0 };
 	const int format = sa_info_format(info);
 	const char *descr = sa_info_descr(info);
@@ -53,6 +69,14 @@ static void print_report(const sa_info *info)
 	FIELD("group:", text_group(&v, sa_info_gid(info));
 	      sb_printf(&v, " (%lu)", (unsigned long)sa_info_gid(info)));
 	FIELD("modified:", text_time(&v, sa_info_mtime(info), true));
+	if (sa_info_generation(info, &generation) == 0)
+		FIELD("generation:", sb_printf(&v, "%llu", generation));
+	else
+		FIELD("generation:", sb_puts(&v, "none (no room for a counter in this segment)"));
+	if (lock)
+		FIELD("lock:", sb_printf(&v, "%s%s", strcmp(lock, "free") ? "held " : "", lock));
+	else
+		FIELD("lock:", sb_printf(&v, "unknown (%s)", sa_strerror(lock_error)));
 #undef FIELD
 	sb_free(&v);
 }
@@ -65,9 +89,9 @@ int cmd_info(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
-	const char *name;
+	const char *name, *lock;
 	sa_info *info;
-	int c, ret;
+	int c, ret, lock_error;
 
 	opterr = 0;
 	optind = 0;
@@ -86,14 +110,23 @@ int cmd_info(int argc, char **argv)
 		tool_fail(name, ret);
 		return EXIT_FAILURE;
 	}
+	lock = lock_state(name, &lock_error);
 	if (json) {
 		struct sbuf out = { 0 };
+		unsigned long long generation;
 
 		json_info(&out, info, name);
+		out.len--;  /* reopen the object for what is live, not metadata */
+		if (sa_info_generation(info, &generation) == 0)
+			sb_printf(&out, ", \"generation\": %llu", generation);
+		else
+			sb_puts(&out, ", \"generation\": null");
+		sb_printf(&out, ", \"lock\": %s%s%s}", lock ? "\"" : "", lock ? lock : "null",
+		          lock ? "\"" : "");
 		puts(out.s);
 		sb_free(&out);
 	} else {
-		print_report(info);
+		print_report(info, lock, lock_error);
 	}
 	sa_info_free(info);
 	return EXIT_SUCCESS;

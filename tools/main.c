@@ -25,6 +25,9 @@ static const char usage_text[] =
 	"                               create a zero-filled array\n"
 	"  delete NAME...               delete arrays (refuses non-arrays)\n"
 	"  dump [--full] NAME           print the values, as numpy does (alias: cat)\n"
+	"  wait [--timeout S] [--since GEN] NAME\n"
+	"                               wait until NAME is notified; print its generation\n"
+	"  notify NAME                  wake the processes waiting on NAME\n"
 	"\n"
 	"NAME is shm://NAME, a bare NAME (shared memory) or file://PATH.\n"
 	"SHAPE is like 3x4, 3,4 or (3, 4); \"\" or () makes a 0-d array.\n"
@@ -34,7 +37,8 @@ static const char usage_text[] =
 	"  -h, --help      show this help (also after a command) and exit\n"
 	"  -V, --version   show the library version and exit\n"
 	"\n"
-	"Exit status: 0 success, 1 failure, 2 usage error.  See sharedarray(1).\n";
+	"Exit status: 0 success, 1 failure, 2 usage error, 3 wait timed out.\n"
+	"See sharedarray(1).\n";
 
 struct command {
 	const char *name;
@@ -48,6 +52,8 @@ static const struct command commands[] = {
 	{ "delete", cmd_delete },
 	{ "dump", cmd_dump },
 	{ "cat", cmd_dump },
+	{ "wait", cmd_wait },
+	{ "notify", cmd_notify },
 };
 
 void tool_fail(const char *name, int error)

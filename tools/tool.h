@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each subcommand lives in a file of its own (list.c, info.c, create.c,
- * delete.c, dump.c) and is a function taking the arguments after its name.
+ * delete.c, dump.c; wait and notify in notify.c) and is a function taking the arguments after its name.
  * Everything about arrays goes through libsharedarray: the command never
  * parses names, segments or type strings itself.
  */
@@ -21,6 +21,8 @@
 
 /* Exit statuses: 0 success, 1 an operation failed, 2 a usage error. */
 #define EXIT_USAGE 2
+/* ... and 3: wait's timeout ran out. */
+#define EXIT_TIMEOUT 3
 
 /* ---- main.c -------------------------------------------------------------- */
 
@@ -42,6 +44,8 @@ int cmd_info(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_notify(int argc, char **argv);
 
 /* ---- parse.c: command-line values ------------------------------------- */
 

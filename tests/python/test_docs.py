@@ -12,17 +12,24 @@ import pytest
 import SharedArray as sa
 
 SIGNATURES = {
-    "create": ["name", "shape", "dtype", "order", "mode", "reserve", "populate"],
+    "create": ["name", "shape", "dtype", "order", "mode", "reserve", "populate", "exist_ok"],
     "attach": ["name", "ro", "populate"],
     "delete": ["name"],
     "list": ["directory"],
     "stat": ["name"],
+    "lock": ["array", "shared", "timeout"],
+    "notify": ["array"],
+    "wait": ["array", "generation", "timeout"],
+    "generation": ["array"],
 }
 
 DEFAULTS = {
-    "create": {"order": "C", "mode": None, "reserve": False, "populate": False},
+    "create": {"order": "C", "mode": None, "reserve": False, "populate": False,
+               "exist_ok": False},
     "attach": {"ro": False, "populate": False},
     "list": {"directory": None},
+    "lock": {"shared": False, "timeout": None},
+    "wait": {"timeout": None},
 }
 
 
@@ -35,15 +42,17 @@ def test_signature(function):
     for param, default in DEFAULTS.get(function, {}).items():
         assert sig.parameters[param].default == default
     required = [p for p in sig.parameters.values() if p.default is p.empty]
-    assert [p.name for p in required] == {"create": ["name", "shape"], "list": []}.get(
-        function, ["name"])
+    assert [p.name for p in required] == {
+        "create": ["name", "shape"], "list": [], "lock": ["array"], "notify": ["array"],
+        "wait": ["array", "generation"], "generation": ["array"]}.get(function, ["name"])
 
 
 @pytest.mark.parametrize("function", sorted(SIGNATURES))
 def test_function_docstrings(function):
     doc = getattr(sa, function).__doc__
     assert doc and len(doc.splitlines()) >= 5
-    assert "Raises" in doc or function == "list" and "FileNotFoundError" in doc
+    assert ("Raises" in doc or function == "list" and "FileNotFoundError" in doc
+            or function == "lock" and "acquire()" in doc)
 
 
 def test_owner_docstrings():
@@ -51,6 +60,14 @@ def test_owner_docstrings():
     for attr in ("msync", "mlock", "munlock", "name", "addr", "size", "readonly"):
         assert getattr(sa.MapOwner, attr).__doc__, attr
     assert list(inspect.signature(sa.MapOwner.msync).parameters) == ["self", "flags"]
+
+
+def test_lock_docstrings():
+    assert sa.Lock.__doc__ and "lock()" in sa.Lock.__doc__
+    for attr in ("acquire", "release", "shared", "timeout", "owner"):
+        assert getattr(sa.Lock, attr).__doc__, attr
+    assert list(inspect.signature(sa.Lock.acquire).parameters) == ["self", "blocking", "timeout"]
+    assert "TimeoutError" in sa.Lock.acquire.__doc__
 
 
 def test_arraydesc_docstrings():
@@ -64,7 +81,8 @@ def test_help_reads_like_a_man_page():
     for heading in ("NAMES", "FUNCTIONS", "ERRORS", "EXAMPLE", "SEE ALSO"):
         assert heading in text
     for words in ("create(name, shape", "attach(name, ro=False", "MS_SYNC",
-                  "FileExistsError", "file://", "class MapOwner", "class ArrayDesc"):
+                  "FileExistsError", "file://", "class MapOwner", "class ArrayDesc",
+                  "lock(array", "wait(array", "class Lock", "TimeoutError"):
         assert words in text, words
 
 
@@ -89,6 +107,8 @@ def test_stub_matches_the_module():
         assert [a.arg for a in functions[name].args.args] == params
     owner = {node.name for node in classes["MapOwner"].body if isinstance(node, ast.FunctionDef)}
     assert {"msync", "mlock", "munlock", "name", "addr", "size", "readonly"} <= owner
+    lock = {node.name for node in classes["Lock"].body if isinstance(node, ast.FunctionDef)}
+    assert {"acquire", "release", "__enter__", "__exit__", "shared", "timeout", "owner"} <= lock
     desc = {node.name for node in classes["ArrayDesc"].body
             if isinstance(node, ast.FunctionDef)}
     assert set(sa.ArrayDesc._fields if hasattr(sa.ArrayDesc, "_fields") else

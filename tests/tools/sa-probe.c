@@ -11,6 +11,9 @@
  *                             VALUEs in memory order; "seq" fills 0, 1, 2...
  *   sa-probe legacy PATH      write an original SharedArray 3.x segment: a 2x2
  *                             float64 array 1, 2, 3, 4 with the 292-byte trailer
+ *   sa-probe hold NAME shared|exclusive
+ *                             take NAME's lock, print "held", and keep it until
+ *                             killed
  *   sa-probe version          print sa_version()
  *
  * Exit status 0, or 1 with a message.
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sharedarray.h"
 
@@ -160,6 +164,23 @@ static int legacy(const char *path)
 	return fclose(f) != 0;
 }
 
+static int hold(const char *name, const char *how)
+{
+	sa_array *array;
+	int err;
+
+	err = sa_attach(name, 0, &array);
+	if (err < 0)
+		return fail("attach", name, err);
+	err = sa_lock(array, strcmp(how, "shared") == 0 ? SA_LOCK_SHARED : SA_LOCK_EXCLUSIVE, -1);
+	if (err < 0)
+		return fail("lock", name, err);
+	if (puts("held") < 0 || fflush(stdout) != 0)
+		return 1;
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "describe") == 0)
@@ -168,8 +189,10 @@ int main(int argc, char **argv)
 		return fill(argv[2], argv[3], argv[4], argc - 5, argv + 5);
 	if (argc == 3 && strcmp(argv[1], "legacy") == 0)
 		return legacy(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "hold") == 0)
+		return hold(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "version") == 0)
 		return puts(sa_version()) < 0;
-	fprintf(stderr, "usage: sa-probe describe|fill|legacy|version ...\n");
+	fprintf(stderr, "usage: sa-probe describe|fill|legacy|hold|version ...\n");
 	return 2;
 }
