@@ -8,7 +8,8 @@ medians, with the issue's target beside it.  Nothing here asserts: it
 measures and reports.
 
 Run by "make bench" with the module and the library of the build tree:
-    bench.py --bench-c ./bench_c [--results RESULTS.md] [--quick]
+    bench.py --bench-c ./bench_c --bench-holders ./bench_holders
+             [--results RESULTS.md] [--quick]
 """
 
 import argparse
@@ -141,14 +142,41 @@ def time_steps(binary, rounds):
     return lines
 
 
-def syscall_trace(binary):
+# --- holders and transient arrays (bench_holders) ----------------------------
+
+def bench_transient(binary, rounds):
+    """What a transient attachment adds to attach and to detach."""
+    out = subprocess.run([binary, "transient", str(rounds)], check=True,
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        label, a, b, _ = line.split("\t")
+        what = label.split(":")[0]
+        row(f"{what} of an array, transient vs ordinary", "transient", float(a) / 1e3,
+            "ordinary", float(b) / 1e3, "none (reported)", float("inf"))
+
+
+def bench_listing(binary, rounds, arrays=1000, processes=200):
+    """sharedarray list's HOLDERS column: one /proc scan for the whole listing."""
+    out = subprocess.run([binary, "listing", str(arrays), str(processes), str(rounds)],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        label, a, b, _ = line.split("\t")
+        row(f"list of {arrays:,} arrays, {processes} more processes running: "
+            "with holders vs without", "with holders", float(a) / 1e6,
+            "without", float(b) / 1e6, "≤ 3×", 3, unit="ms")
+
+
+def syscall_trace(binary, holders_binary=None):
     """The system calls of each path, from strace, cut at the markers."""
     if not shutil.which("strace"):
         return ["(strace is not installed: apt-get install strace)"]
     lines = []
-    for path in ("floor-create", "sa-create", "floor-attach", "sa-attach"):
+    paths = [(binary, p) for p in ("floor-create", "sa-create", "floor-attach", "sa-attach")]
+    if holders_binary:
+        paths += [(holders_binary, p) for p in ("sa-attach-ordinary", "sa-attach-transient")]
+    for program, path in paths:
         with tempfile.NamedTemporaryFile("r") as log:
-            subprocess.run(["strace", "-o", log.name, binary, "trace", path],
+            subprocess.run(["strace", "-o", log.name, program, "trace", path],
                            check=True, capture_output=True)
             calls, inside = {}, False
             for line in log:
@@ -446,6 +474,7 @@ def write_results(path, trace_lines, step_lines):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench-c", required=True, help="the bench_c program")
+    parser.add_argument("--bench-holders", help="the bench_holders program")
     parser.add_argument("--results", help="write the table there (markdown)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--only-locks", action="store_true",
@@ -462,7 +491,10 @@ def main():
         return
 
     bench_c(args.bench_c, many)
-    trace_lines = syscall_trace(args.bench_c)
+    if args.bench_holders:
+        bench_transient(args.bench_holders, many)
+        bench_listing(args.bench_holders, few * 2 + 1)
+    trace_lines = syscall_trace(args.bench_c, args.bench_holders)
     print("\n".join(trace_lines))
     step_lines = time_steps(args.bench_c, many // 2)
     print("\n".join(step_lines))

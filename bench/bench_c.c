@@ -30,36 +30,15 @@
 #include <unistd.h>
 
 #include "sharedarray.h"
+#include "timing.h"
 
 #define SMALL_NAME "sa-bench-small"
 #define FLOOR_NAME "sa-bench-floor"
 #define SMALL_ELEMENTS 10     /* 80 bytes of float64 */
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void die(const char *what, int err)
 {
-	fprintf(stderr, "bench_c: %s: %s\n", what, strerror(err < 0 ? -err : err));
-	exit(1);
+	bench_die("bench_c", what, err);
 }
 
 /* --- the paths -------------------------------------------------------- */

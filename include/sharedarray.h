@@ -36,6 +36,7 @@ typedef struct sa_info sa_info;
 #define SA_RESERVE  0x4u  /* create: allocate the backing store now */
 #define SA_POPULATE 0x8u  /* create, attach: pre-fault the whole mapping */
 #define SA_EXIST_OK 0x10u /* create: attach a matching existing array instead (1.1) */
+#define SA_TRANSIENT 0x20u /* create: removed as soon as no process holds it (1.1) */
 
 /* Largest ndim sa_create accepts (the original trailer holds 32 dims). */
 #define SA_MAX_NDIM 32
@@ -68,12 +69,13 @@ typedef struct sa_info sa_info;
 
 /*
  * Create a zero-filled array NAME of DTYPE with NDIM dimensions SHAPE.
- * FLAGS: SA_FORTRAN, SA_RESERVE, SA_POPULATE.  MODE as in open(2), less the
- * umask; 0 means 0666.  If OUT is not NULL the new array is also attached
- * read-write and returned there.  Atomic: other processes see no array or
- * the complete one.  Returns 0, -EEXIST if the name is taken, -ENOSPC if it
- * cannot fit, -EINVAL/-ENOTSUP/-EOVERFLOW for bad arguments.  With
- * SA_EXIST_OK, an array of the same dtype, shape and order already there is
+ * FLAGS: SA_FORTRAN, SA_RESERVE, SA_POPULATE, SA_EXIST_OK, SA_TRANSIENT.
+ * MODE as in open(2), less the umask; 0 means 0666.  If OUT is not NULL the
+ * new array is also attached read-write and returned there (SA_TRANSIENT
+ * needs it).  Atomic: other processes see no array or the complete one.
+ * Returns 0, -EEXIST if the name is taken, -ENOSPC if it cannot fit,
+ * -EINVAL/-ENOTSUP/-EOVERFLOW for bad arguments.  With SA_EXIST_OK, an
+ * array of the same dtype, shape, order and transience already there is
  * attached instead (into OUT) and 1 returned; another array is -EEXIST, and
  * anything else -EBADMSG.
  */
@@ -117,7 +119,7 @@ size_t sa_itemsize(const sa_array *array);     /* bytes per element */
 char sa_order(const sa_array *array);          /* 'C' or 'F' */
 const char *sa_descr(const sa_array *array);   /* structured description or NULL */
 const char *sa_name(const sa_array *array);    /* the name it was attached by */
-unsigned sa_flags(const sa_array *array);      /* SA_RDONLY, SA_FORTRAN */
+unsigned sa_flags(const sa_array *array);      /* SA_RDONLY, SA_FORTRAN, SA_TRANSIENT */
 void *sa_map_addr(const sa_array *array);      /* base of the mapping */
 size_t sa_map_size(const sa_array *array);     /* length of the mapping */
 
@@ -213,6 +215,43 @@ int sa_wait(sa_array *array, unsigned long long seen, int timeout_ms,
 unsigned long long sa_generation(const sa_array *array);
 /* The generation when INFO was read: 0, -ENOTSUP (no counter), -EINVAL. */
 int sa_info_generation(const sa_info *info, unsigned long long *generation);
+
+/* --- Holders and transient arrays (1.1) --------------------------------- */
+
+/*
+ * The processes that have array NAME mapped now, as far as the caller may
+ * see them in /proc.  *PIDS receives a sorted array of the count returned
+ * (NULL when 0), to free().  Returns the count, -ENOENT, -EBADMSG.
+ */
+int sa_holders(const char *name, pid_t **pids);
+/*
+ * For each entry of LIST (NULL-terminated, as sa_list makes it), the number
+ * of processes that map it, into COUNTS, from one scan of /proc.  Returns
+ * the number of processes that could not be inspected (0: every one was).
+ */
+int sa_list_holders(sa_info *const *list, int *counts);
+/* 1 if INFO describes a transient array (SA_TRANSIENT), 0 if not. */
+int sa_info_transient(const sa_info *info);
+/*
+ * Give up ARRAY's hold on a transient array, keeping the mapping until
+ * sa_detach: the array is removed when its other holders are gone.
+ */
+int sa_release(sa_array *array);
+
+/* Flags of sa_prune. */
+#define SA_PRUNE_DRY_RUN    0x1u  /* remove nothing, report what would go */
+#define SA_PRUNE_UNATTACHED 0x2u  /* also ordinary arrays that no process maps */
+
+/*
+ * Remove from DIRECTORY (NULL: shared memory) the transient arrays nobody
+ * holds and, with SA_PRUNE_UNATTACHED, the other arrays no process maps,
+ * among those last modified at least OLDER_THAN seconds ago whose names
+ * match one of PATTERNS (fnmatch(3) globs; NULL: all).  *OUT receives what
+ * was removed, as sa_list gives it.  Returns the count, or -EPERM when
+ * SA_PRUNE_UNATTACHED cannot see every process (nothing removed).
+ */
+int sa_prune(const char *directory, const char *const *patterns, unsigned flags,
+             long long older_than, sa_info ***out);
 
 /* --- Library ------------------------------------------------------------ */
 

@@ -70,7 +70,8 @@ int sa_array_map(int fd, struct sa_info *info, unsigned flags, sa_array **out)
 		if (ret < 0)
 			goto fail_map;
 	}
-	array->flags = (flags & SA_RDONLY) | (info->order == 'F' ? SA_FORTRAN : 0);
+	array->flags = (flags & SA_RDONLY) | (info->order == 'F' ? SA_FORTRAN : 0) |
+	               (sa_info_is_transient(info) ? SA_TRANSIENT : 0);
 	array->info = info;
 	atomic_init(&array->fd, -1);
 	atomic_init(&array->lock, NULL);
@@ -88,18 +89,29 @@ fail_info:
 
 SA_EXPORT int sa_attach(const char *name, unsigned flags, sa_array **out)
 {
+	const int access = (flags & SA_RDONLY) ? O_RDONLY : O_RDWR;
 	struct sa_location loc;
 	struct sa_info *info;
-	int fd, ret;
+	int fd, hold = -1, ret;
 
 	if (!out || (flags & ~(SA_RDONLY | SA_POPULATE)))
 		return -EINVAL;
-	fd = sa_location_open_existing(name, (flags & SA_RDONLY) ? O_RDONLY : O_RDWR, &loc);
+	fd = sa_location_open_existing(name, access, &loc);
 	if (fd < 0)
 		return fd;
 	ret = sa_info_read(fd, name, &info);
+	/* A transient array: hold it, or find it dead (transient.c). */
+	if (ret == 0 && sa_info_is_transient(info) &&
+	    (hold = sa_transient_join(fd, access, &(struct sa_named){ .loc = &loc }, info)) < 0) {
+		ret = hold;
+		free(info);
+	}
 	if (ret == 0)
 		ret = sa_array_map(fd, info, flags, out);
+	if (ret == 0 && hold >= 0)
+		atomic_store(&(*out)->fd, hold);   /* the handle keeps the hold */
+	else if (hold >= 0)
+		close(hold);
 	close(fd);
 	return ret;
 }
@@ -112,7 +124,8 @@ SA_EXPORT int sa_detach(sa_array *array)
 		return -EINVAL;
 	if (munmap(array->addr, map_size(array)) < 0)
 		ret = -errno;
-	sa_array_file_close(array);
+	/* Closes the descriptor; the last holder of a transient array removes it. */
+	sa_transient_release(array);
 	sa_lock_state_free(array);
 	free(array->info);
 	free(array);

@@ -25,7 +25,10 @@
 
 #include "internal.h"
 
-#define CREATE_FLAGS (SA_FORTRAN | SA_RESERVE | SA_POPULATE | SA_EXIST_OK)
+#define CREATE_FLAGS (SA_FORTRAN | SA_RESERVE | SA_POPULATE | SA_EXIST_OK | SA_TRANSIENT)
+
+/* Tries of a creation that meets a dead transient array under its name. */
+#define CREATE_TRIES 4
 
 /* How the segment under construction gets its name. */
 struct pending {
@@ -74,6 +77,7 @@ static int prepare_meta(const char *dtype, const char *descr, int ndim,
 	}
 	meta->order = (flags & SA_FORTRAN) ? 'F' : 'C';
 	meta->format = SA_EXT_VERSION;
+	meta->trailer_flags = (flags & SA_TRANSIENT) ? SA_TRAILER_FLAG_TRANSIENT : 0;
 	meta->trailer_dims = SA_TRAILER_DIMS_V1;
 	return check_shape(ndim, shape, meta->dtype.itemsize, meta);
 }
@@ -233,7 +237,7 @@ static int create_segment(const char *name, const struct sa_location *loc,
 	struct pending p;
 	uint64_t offset;
 	size_t len;
-	int ret;
+	int hold = -1, ret;
 
 	ret = sa_format_layout(meta, &offset, &len);
 	if (ret < 0)
@@ -242,7 +246,11 @@ static int create_segment(const char *name, const struct sa_location *loc,
 	ret = open_pending(loc, mode ? mode : 0666, &p);
 	if (ret < 0)
 		return ret;
-	ret = fill_segment(p.fd, meta, len, flags);
+	/* Held before it has a name, or metadata: never seen unheld (transient.c). */
+	if ((flags & SA_TRANSIENT) && (hold = sa_transient_hold(p.fd, O_RDWR)) < 0)
+		ret = hold;
+	if (ret == 0)
+		ret = fill_segment(p.fd, meta, len, flags);
 	if (ret == 0 && out) {
 		struct stat st;
 
@@ -256,6 +264,10 @@ static int create_segment(const char *name, const struct sa_location *loc,
 	if (p.temp_path[0])
 		unlink(p.temp_path);
 	close(p.fd);
+	if (ret == 0 && hold >= 0)
+		atomic_store(&array->fd, hold);   /* the handle keeps the hold */
+	else if (hold >= 0)
+		close(hold);
 	if (ret < 0) {
 		if (array)
 			sa_detach(array);
@@ -278,6 +290,9 @@ SA_EXPORT int sa_create_descr(const char *name, const char *dtype, const char *d
 
 	if ((flags & ~CREATE_FLAGS) || (mode & ~(mode_t)0777))
 		return -EINVAL;
+	/* Nobody would hold it: it would be garbage at once. */
+	if ((flags & SA_TRANSIENT) && !out)
+		return -EINVAL;
 	if (flags & SA_EXIST_OK)  /* create-or-attach (exist.c) */
 		return sa_create_exist_ok(name, dtype, descr, ndim, shape, flags, mode, out);
 	ret = sa_location_parse(name, &loc);
@@ -286,7 +301,11 @@ SA_EXPORT int sa_create_descr(const char *name, const char *dtype, const char *d
 	ret = prepare_meta(dtype, descr, ndim, shape, flags, &meta);
 	if (ret < 0)
 		return ret;
-	return create_segment(name, &loc, &meta, flags, mode, out);
+	ret = create_segment(name, &loc, &meta, flags, mode, out);
+	/* A transient array whose holders crashed does not keep its name. */
+	for (int i = 1; ret == -EEXIST && i < CREATE_TRIES && sa_transient_clear(&loc); i++)
+		ret = create_segment(name, &loc, &meta, flags, mode, out);
+	return ret;
 }
 
 SA_EXPORT int sa_create(const char *name, const char *dtype, int ndim,

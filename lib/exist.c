@@ -31,6 +31,7 @@ struct wanted {
 	int ndim;
 	const size_t *shape;
 	char order;
+	bool transient;           /* SA_TRANSIENT: its lifetime is part of it */
 };
 
 static bool same_text(const char *a, const char *b)
@@ -42,6 +43,7 @@ static bool matches(const struct wanted *w, const struct sa_info *info)
 {
 	return strcmp(w->dtype.str, info->dtype.str) == 0 && same_text(w->descr, info->descr) &&
 	       w->ndim == info->ndim && w->order == info->order &&
+	       w->transient == sa_info_is_transient(info) &&
 	       (w->ndim == 0 || memcmp(w->shape, info->shape, (size_t)w->ndim * sizeof(size_t)) == 0);
 }
 
@@ -91,7 +93,8 @@ int sa_create_exist_ok(const char *name, const char *dtype, const char *descr, i
                        const size_t *shape, unsigned flags, mode_t mode, sa_array **out)
 {
 	struct wanted w = { .descr = descr, .ndim = ndim, .shape = shape,
-	                    .order = (flags & SA_FORTRAN) ? 'F' : 'C' };
+	                    .order = (flags & SA_FORTRAN) ? 'F' : 'C',
+	                    .transient = (flags & SA_TRANSIENT) != 0 };
 	int ret = -EEXIST;
 
 	flags &= ~SA_EXIST_OK;

@@ -60,12 +60,14 @@ int sa_array_file(sa_array *array)
 	return fd;
 }
 
-void sa_array_file_close(sa_array *array)
+bool sa_array_file_close(sa_array *array)
 {
 	const int fd = atomic_exchange(&array->fd, -1);
 
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 SA_EXPORT int sa_identity(const sa_array *array, dev_t *dev, ino_t *ino)

@@ -132,6 +132,7 @@ int sa_info_read(int fd, const char *name, struct sa_info **out)
 SA_EXPORT int sa_stat(const char *name, sa_info **out)
 {
 	struct sa_location loc;
+	struct sa_info *info;
 	int fd, ret;
 
 	if (!out)
@@ -139,7 +140,15 @@ SA_EXPORT int sa_stat(const char *name, sa_info **out)
 	fd = sa_location_open_existing(name, O_RDONLY, &loc);
 	if (fd < 0)
 		return fd;
-	ret = sa_info_read(fd, name, out);
+	ret = sa_info_read(fd, name, &info);
+	/* A transient array nobody holds is gone: as sa_list, never return it. */
+	if (ret == 0 && sa_info_is_transient(info) &&
+	    sa_transient_dead(fd, &(struct sa_named){ .loc = &loc }, info)) {
+		free(info);
+		ret = -ENOENT;
+	}
+	if (ret == 0)
+		*out = info;
 	close(fd);
 	return ret;
 }

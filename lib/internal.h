@@ -184,13 +184,14 @@ int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len);
 
 struct sa_array {
 	void *addr;              /* mapped over the whole segment: info->segment_size bytes */
-	unsigned flags;          /* SA_RDONLY, SA_FORTRAN */
+	unsigned flags;          /* SA_RDONLY, SA_FORTRAN, SA_TRANSIENT */
 	struct sa_info *info;    /* the validated copy: the segment's own may change;
 	                            info->st is the segment's fstat at attach or create */
 	/*
-	 * A descriptor of the segment, or -1.  An attachment keeps none unless
-	 * a feature needs one (sa_array_file): running out of descriptors is a
-	 * known pain of programs that attach many arrays.
+	 * A descriptor of the segment, or -1.  An attachment of a transient
+	 * array keeps the one that holds it (transient.c); others keep none
+	 * unless a feature needs one (sa_array_file): running out of
+	 * descriptors is a known pain of programs that attach many arrays.
 	 */
 	atomic_int fd;
 	/* sa_lock's descriptors and holders (lock.c); NULL until the first lock. */
@@ -212,14 +213,99 @@ bool sa_array_is_file(const sa_array *array, const struct stat *st);
  * array, before that.  Thread-safe.
  */
 int sa_array_file(sa_array *array);
-/* Close the handle's descriptor, if it has one (sa_detach). */
-void sa_array_file_close(sa_array *array);
+/* Close the handle's descriptor, if it has one (sa_detach): whether it had. */
+bool sa_array_file_close(sa_array *array);
 /*
  * A new descriptor (a new open file description) of ARRAY's segment, found
  * through its name and checked as sa_array_file does: -EIDRM if the name no
  * longer names it.  The caller owns it.
  */
 int sa_array_reopen(const sa_array *array);
+
+/* ---- listing (list.c) --------------------------------------------------- */
+
+/* Open the directory sa_list would list: a descriptor, or -errno. */
+int sa_list_open_dir(const char *directory);
+/*
+ * The arrays of the directory open at DIRFD, as sa_list returns them.
+ * REAP: skip, and remove when allowed, transient arrays nobody holds (what
+ * sa_list does); otherwise list them like the others (sa_prune).
+ */
+int sa_list_read(int dirfd, bool reap, sa_info ***out);
+
+/* ---- transient arrays (transient.c) ------------------------------------ */
+
+/*
+ * How to reach a segment by its name again: an entry of a directory open
+ * at DIRFD (LOC NULL), or a parsed name.
+ */
+struct sa_named {
+	const struct sa_location *loc;
+	int dirfd;
+	const char *entry;
+};
+
+/* Whether INFO's segment is marked transient (trailer flags). */
+bool sa_info_is_transient(const struct sa_info *info);
+/*
+ * create: hold the segment open at FD, before it has a name.  Returns the
+ * descriptor that holds it (open with ACCESS, O_RDONLY or O_RDWR), which
+ * the handle keeps in its fd, or -errno.
+ */
+int sa_transient_hold(int fd, int access);
+/*
+ * attach: hold the transient segment open at FD (with ACCESS), read as INFO
+ * by the name N.  Returns the descriptor that holds it, or -ENOENT when it
+ * is dead, dying or gone.
+ */
+int sa_transient_join(int fd, int access, const struct sa_named *n,
+                      const struct sa_info *info);
+/*
+ * stat, list: whether the transient segment open at FD, read as INFO by
+ * the name N, is dead (nobody holds it); a dead one is removed when the
+ * caller may, and never returned.
+ */
+bool sa_transient_dead(int fd, const struct sa_named *n, const struct sa_info *info);
+/*
+ * create: the name LOC is taken.  Removes it if it is a dead transient
+ * array; true when the name may be free now (worth another try).
+ */
+bool sa_transient_clear(const struct sa_location *loc);
+/* Close ARRAY's hold, and remove the array when it was the last (sa_detach). */
+void sa_transient_release(sa_array *array);
+/*
+ * Remove the segment named by N if it is still the file ST describes and
+ * nobody holds it (the holder byte can be write-locked).  0 when removed,
+ * -EBUSY when held, -ESTALE when the name no longer names it, or -errno.
+ */
+int sa_transient_reap(const struct sa_named *n, const struct stat *st);
+/* Remove the name N if it still names the file ST describes: 0 or -errno. */
+int sa_named_unlink_same(const struct sa_named *n, const struct stat *st);
+
+/* ---- holders (holders.c) ----------------------------------------------- */
+
+/* One file to look for in the mappings of processes. */
+struct sa_holder_target {
+	unsigned major, minor;
+	unsigned long long ino;
+	size_t index;             /* the caller's */
+	pid_t last_pid;           /* the scan's: count a process once */
+};
+
+/*
+ * Scan /proc once for processes that map the files of TARGETS (sorted by
+ * file): FOUND(ARG, index, pid) once per process and target.  Returns the number of processes that could not be inspected
+ * (0: every one the caller may know of was), or -errno.
+ */
+int sa_holders_scan(struct sa_holder_target *targets, size_t count,
+                    int (*found)(void *arg, size_t index, pid_t pid), void *arg);
+/* TARGET for the file ST describes. */
+void sa_holder_target_set(struct sa_holder_target *target, const struct stat *st, size_t index);
+/*
+ * Add to COUNTS[index] the processes that map each of TARGETS (sorted
+ * here): one scan.  As sa_holders_scan, the processes not inspected.
+ */
+int sa_holders_count(struct sa_holder_target *targets, size_t count, int *counts);
 
 /* ---- locks (lock.c) ----------------------------------------------------- */
 

@@ -26,7 +26,8 @@ SA_EXPORT const char *sa_strerror(int error)
 	case ENOSPC: return "no space left for the array on its filesystem";
 	case EACCES: return "permission denied";
 	case ENOTSUP:
-		return "not supported (object dtype, no shared memory directory, or no generation counter)";
+		return "not supported (object dtype, no shared memory directory, no generation "
+		       "counter, or no /proc)";
 	case ENOMEM: return "out of memory or address space";
 	case ETIMEDOUT: return "timed out";
 	case EDEADLK: return "this thread holds the array's lock through this handle already";

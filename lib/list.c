@@ -23,6 +23,7 @@
 struct entries {
 	sa_info **items;
 	size_t count, capacity;
+	bool reap;                /* skip and remove dead transient arrays */
 };
 
 static bool is_regular(int dirfd, const struct dirent *ent)
@@ -39,7 +40,7 @@ static bool is_regular(int dirfd, const struct dirent *ent)
 }
 
 /* 0 and *OUT set for an array, 1 to skip the entry, or -ENOMEM. */
-static int read_entry(int dirfd, const struct dirent *ent, sa_info **out)
+static int read_entry(int dirfd, const struct dirent *ent, bool reap, sa_info **out)
 {
 	int fd, ret;
 
@@ -51,10 +52,15 @@ static int read_entry(int dirfd, const struct dirent *ent, sa_info **out)
 	if (fd < 0)
 		return 1;  /* vanished, unreadable: not ours to list */
 	ret = sa_info_read(fd, ent->d_name, out);
+	if (ret == 0 && reap && sa_info_is_transient(*out) &&
+	    sa_transient_dead(fd, &(struct sa_named){ .dirfd = dirfd, .entry = ent->d_name }, *out)) {
+		sa_info_free(*out);
+		ret = 1;  /* a dead transient array: not listed, removed if we may */
+	}
 	close(fd);
 	if (ret == -ENOMEM)
 		return ret;
-	return ret < 0 ? 1 : 0;
+	return ret != 0 ? 1 : 0;
 }
 
 static int append(struct entries *e, sa_info *info)
@@ -91,7 +97,7 @@ static int read_entries(DIR *dir, struct entries *e)
 		ent = readdir(dir);
 		if (!ent)
 			return errno ? -errno : 0;
-		ret = read_entry(fd, ent, &info);
+		ret = read_entry(fd, ent, e->reap, &info);
 		if (ret == 0 && (ret = append(e, info)) < 0)
 			sa_info_free(info);
 		if (ret < 0)
@@ -115,20 +121,27 @@ static const char *list_directory(const char *directory)
 	return directory;
 }
 
-SA_EXPORT int sa_list(const char *directory, sa_info ***out)
+int sa_list_open_dir(const char *directory)
 {
-	struct entries e = { NULL, 0, 0 };
 	const char *path = list_directory(directory);
-	DIR *dir;
-	int fd, ret;
+	int fd;
 
-	if (!out)
-		return -EINVAL;
 	if (!path)
 		return -ENOTSUP;
 	if (!*path)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int sa_list_read(int dirfd, bool reap, sa_info ***out)
+{
+	struct entries e = { NULL, 0, 0, reap };
+	DIR *dir;
+	int fd, ret;
+
+	/* A descriptor of its own for readdir: the caller keeps DIRFD. */
+	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	dir = fdopendir(fd);
@@ -149,6 +162,20 @@ SA_EXPORT int sa_list(const char *directory, sa_info ***out)
 	qsort(e.items, e.count, sizeof(*e.items), by_name);
 	*out = e.items;
 	return (int)e.count;
+}
+
+SA_EXPORT int sa_list(const char *directory, sa_info ***out)
+{
+	int dirfd, ret;
+
+	if (!out)
+		return -EINVAL;
+	dirfd = sa_list_open_dir(directory);
+	if (dirfd < 0)
+		return dirfd;
+	ret = sa_list_read(dirfd, true, out);
+	close(dirfd);
+	return ret;
 }
 
 SA_EXPORT void sa_list_free(sa_info **list)

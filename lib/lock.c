@@ -264,6 +264,8 @@ static struct lock_node *claim_node(const sa_array *array, struct sa_lock_state 
 	struct lock_node *n, *head;
 	int fd;
 
+	/* Set on every path: optimising builds (-fsanitize=thread) cannot see it otherwise. */
+	*err = 0;
 	for (n = atomic_load(&s->nodes); n; n = n->next) {
 		int expected = NODE_FREE;
 

@@ -4,7 +4,7 @@
 
 import os
 from types import TracebackType
-from typing import Any, Final, Literal, Optional, Sequence, SupportsIndex, Tuple, Type, Union, final
+from typing import Any, Final, List, Literal, Optional, Sequence, SupportsIndex, Tuple, Type, Union, final
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -31,6 +31,8 @@ class MapOwner:
     def size(self) -> int: ...
     @property
     def readonly(self) -> bool: ...
+    @property
+    def transient(self) -> bool: ...
     def msync(self, flags: int) -> None: ...
     def mlock(self) -> None: ...
     def munlock(self) -> None: ...
@@ -97,6 +99,8 @@ class ArrayDesc(Tuple[bytes, Type[np.generic], Tuple[int, ...]]):
     def mtime(self) -> int: ...
     @property
     def format(self) -> int: ...
+    @property
+    def transient(self) -> bool: ...
 
 def create(
     name: _Name,
@@ -107,6 +111,7 @@ def create(
     reserve: bool = False,
     populate: bool = False,
     exist_ok: bool = False,
+    transient: bool = False,
 ) -> NDArray[Any]:
     """Create a new zero-filled shared array NAME; FileExistsError if taken.
 
@@ -136,3 +141,6 @@ def wait(array: NDArray[Any], generation: int, timeout: Optional[float] = None) 
 
 def generation(array: NDArray[Any]) -> int:
     """The array's generation counter: how many times it was notified."""
+
+def holders(name: _Name) -> List[int]:
+    """The pids of the processes that have array NAME mapped, sorted."""

@@ -26,9 +26,11 @@ const char sapy_attach_doc[] =
 "memory.  The dtype is the one it was created with, structured fields,\n"
 "datetime units and byte order included, and the order (C or Fortran) too.\n"
 "Arrays made by SharedArray 3.x attach as well.  The returned array's\n"
-".base is its SharedArray.MapOwner.\n"
+".base is its SharedArray.MapOwner.  Attaching a transient array holds it\n"
+"until the array and its views are dropped (see create()).\n"
 "\n"
-"Raises FileNotFoundError if there is no such array, OSError(EBADMSG) if\n"
+"Raises FileNotFoundError if there is no such array (nor a transient one\n"
+"whose holders are all gone), OSError(EBADMSG) if\n"
 "NAME is not a shared array or its metadata is corrupt, PermissionError,\n"
 "and OSError for other failures, with the name as its filename.  The GIL\n"
 "is released while the segment is opened and mapped.";
@@ -94,11 +96,10 @@ fail:
 PyObject *sapy_attach(PyObject *module, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "ro", "populate", NULL };
-	PyObject *name, *name_bytes;
+	PyObject *name, *name_bytes, *result;
 	int ro = 0, populate = 0, ret;
 	sa_array *array;
 
-	(void)module;
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|pp:attach", kwlist, &name, &ro,
 	                                 &populate))
 		return NULL;
@@ -111,5 +112,8 @@ PyObject *sapy_attach(PyObject *module, PyObject *args, PyObject *kwds)
 	Py_DECREF(name_bytes);
 	if (ret < 0)
 		return sapy_raise(ret, name);
-	return sapy_array_from_handle(array, 1, name);
+	result = sapy_array_from_handle(array, 1, name);
+	if (result && sapy_transient_track(module, result) < 0)
+		Py_CLEAR(result);
+	return result;
 }

@@ -17,7 +17,7 @@
 
 const char sapy_create_doc[] =
 "create($module, /, name, shape, dtype=None, order='C', mode=None, reserve=False, populate=False,\n"
-"       exist_ok=False)\n--\n\n"
+"       exist_ok=False, transient=False)\n--\n\n"
 "Create a new, zero-filled array NAME in shared memory and return it as a\n"
 "numpy array whose memory is the shared segment.\n"
 "\n"
@@ -37,10 +37,18 @@ const char sapy_create_doc[] =
 "          OSError(ENOSPC) here rather than SIGBUS at first touch.\n"
 "populate  allocate (as reserve does) and pre-fault the whole mapping, so\n"
 "          that first touches cost nothing.\n"
-"exist_ok  if NAME holds an array of the same dtype, shape and order\n"
-"          already, attach it (read-write) and return it instead of raising\n"
+"exist_ok  if NAME holds an array of the same dtype, shape, order and\n"
+"          transience already, attach it (read-write) and return it instead\n"
+"          of raising\n"
 "          FileExistsError: create-or-attach.  Race-free: of processes doing\n"
 "          this at once, one creates the array and the others attach it.\n"
+"transient remove the array as soon as no process holds it: when the last\n"
+"          array or view of it is dropped, here and in every process that\n"
+"          attached it, or when they have all ended, however they ended\n"
+"          (killed: the next call that comes across it removes it).  Until\n"
+"          then it is an array like any other.  The array returned holds it\n"
+"          (MapOwner.transient); so does every attach() of it, and\n"
+"          multiprocessing children let go of theirs when they end.\n"
 "\n"
 "Creation is atomic: other processes see no array or the complete one.  An\n"
 "array that cannot fit in the filesystem's free space is refused\n"
@@ -50,7 +58,8 @@ const char sapy_create_doc[] =
 "the full structured dtype.\n"
 "\n"
 "Raises FileExistsError if the name is taken (with exist_ok, if it holds\n"
-"an array of another dtype, shape or order: the message says which),\n"
+"an array of another dtype, shape, order or transience: the message says\n"
+"which),\n"
 "OSError(EBADMSG) with exist_ok if it holds no array, ValueError or TypeError for\n"
 "a bad shape or dtype (nothing is created), ArraySizeError (an OSError\n"
 "and a ValueError) with errno ENOSPC when the array cannot fit, or\n"
@@ -171,10 +180,11 @@ static PyObject *raise_other_array(PyObject *name, const char *path)
 	for (int i = 0; shape && i < sa_info_ndim(info); i++)
 		PyTuple_SET_ITEM(shape, i, PyLong_FromSize_t(sa_info_shape(info)[i]));
 	if (descr && shape)
-		message = PyUnicode_FromFormat("%s, of another dtype, shape or order: "
-		                               "dtype %S, shape %S, order '%c'",
+		message = PyUnicode_FromFormat("%s, of another dtype, shape, order or "
+		                               "transience: dtype %S, shape %S, order '%c'%s",
 		                               sa_strerror(-EEXIST), (PyObject *)descr, shape,
-		                               sa_info_order(info));
+		                               sa_info_order(info),
+		                               sa_info_transient(info) == 1 ? ", transient" : "");
 	if (message)
 		exc_args = Py_BuildValue("(iOO)", EEXIST, message, name);
 	if (exc_args)
@@ -217,7 +227,9 @@ static PyObject *create_array(PyObject *module, const struct request *r)
 	if (ret < 0)
 		return sapy_raise(ret, r->name);
 	result = sapy_array_from_handle(array, 0, r->name);
-	if (!result && ret == 0) {
+	if (result && sapy_transient_track(module, result) < 0)
+		Py_CLEAR(result);  /* detached: a transient array goes with it */
+	if (!result && ret == 0 && !(r->flags & SA_TRANSIENT)) {
 		/* The caller gets no array it made: leave nothing behind either. */
 		Py_BEGIN_ALLOW_THREADS
 		sa_delete(r->path);
@@ -229,7 +241,7 @@ static PyObject *create_array(PyObject *module, const struct request *r)
 PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "name", "shape", "dtype", "order", "mode", "reserve",
-	                          "populate", "exist_ok", NULL };
+	                          "populate", "exist_ok", "transient", NULL };
 	PyObject *name, *name_bytes = NULL, *mode_obj = Py_None, *result = NULL;
 	PyObject *typestr = NULL, *description = NULL;
 	PyArray_Dims dims_arg = { NULL, 0 };
@@ -237,14 +249,15 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	NPY_ORDER order = NPY_CORDER;
 	npy_intp dims[SA_MAX_NDIM];
 	size_t shape[SA_MAX_NDIM];
-	int ndim, reserve = 0, populate = 0, exist_ok = 0;
+	int ndim, reserve = 0, populate = 0, exist_ok = 0, transient = 0;
 	mode_t mode;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Oppp:create", kwlist, &name,
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO&|O&O&Opppp:create", kwlist, &name,
 	                                 PyArray_IntpConverter, &dims_arg,
 	                                 PyArray_DescrConverter, &descr,
 	                                 PyArray_OrderConverter, &order,
-	                                 &mode_obj, &reserve, &populate, &exist_ok))
+	                                 &mode_obj, &reserve, &populate, &exist_ok,
+	                                 &transient))
 		goto out;
 	if (order != NPY_CORDER && order != NPY_FORTRANORDER) {
 		PyErr_SetString(PyExc_ValueError, "only 'C' or 'F' order is permitted");
@@ -273,7 +286,7 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 		.shape = shape,
 		.flags = (order == NPY_FORTRANORDER ? SA_FORTRAN : 0) |
 		         (reserve ? SA_RESERVE : 0) | (populate ? SA_POPULATE : 0) |
-		         (exist_ok ? SA_EXIST_OK : 0),
+		         (exist_ok ? SA_EXIST_OK : 0) | (transient ? SA_TRANSIENT : 0),
 		.mode = mode,
 	});
 out:

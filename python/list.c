@@ -31,6 +31,8 @@ static PyStructSequence_Field arraydesc_fields[] = {
 	{ "mtime", "last modification, in seconds since the Epoch (int)" },
 	{ "format", "0: SharedArray 3.x layout; 1: with libsharedarray's extension "
 	            "record (order, type string, fields)" },
+	{ "transient", "True for a transient array, removed as soon as no process "
+	               "holds it (create(..., transient=True))" },
 	{ NULL, NULL },
 };
 
@@ -89,7 +91,7 @@ static PyObject *entry_new(PyObject *type, const sa_info *info, PyObject *error_
 {
 	const char order = sa_info_order(info);
 	PyArray_Descr *descr;
-	PyObject *entry, *values[15];
+	PyObject *entry, *values[16];
 	const int count = (int)(sizeof(values) / sizeof(values[0]));
 
 	descr = entry_dtype(info, error_name, strict);
@@ -116,6 +118,7 @@ static PyObject *entry_new(PyObject *type, const sa_info *info, PyObject *error_
 	values[12] = PyLong_FromUnsignedLong((unsigned long)sa_info_gid(info));
 	values[13] = PyLong_FromLongLong(sa_info_mtime(info));
 	values[14] = PyLong_FromLong(sa_info_format(info));
+	values[15] = PyBool_FromLong(sa_info_transient(info) == 1);
 	for (int i = 0; i < count; i++) {
 		if (!values[i]) {
 			for (int j = i + 1; j < count; j++)
@@ -141,9 +144,10 @@ const char sapy_list_doc[] =
 "    for name, dtype, dims in SharedArray.list(): ...\n"
 "\n"
 "and has further named fields: full_dtype, typestr, itemsize, nbytes, size,\n"
-"segment_size, order, mode, uid, gid, mtime, format.  Arrays are read, never\n"
-"mapped.  An array whose field description is unreadable is listed with its\n"
-"plain void dtype.\n"
+"segment_size, order, mode, uid, gid, mtime, format, transient.  Arrays are\n"
+"read, never mapped.  An array whose field description is unreadable is\n"
+"listed with its plain void dtype.  A transient array whose holders are all\n"
+"gone is not listed: it is removed, when this process may.\n"
 "\n"
 "Raises FileNotFoundError if DIRECTORY does not exist, and OSError for\n"
 "other failures.  The GIL is released while the directory is read.";
@@ -186,7 +190,9 @@ const char sapy_stat_doc[] =
 "Describe the array NAME without attaching it: a SharedArray.ArrayDesc, as\n"
 "list() gives, whose name field is NAME (bytes).\n"
 "\n"
-"Raises FileNotFoundError if there is no such array, OSError(EBADMSG) if\n"
+"Raises FileNotFoundError if there is no such array (a transient array\n"
+"whose holders are all gone is none: it is removed, when this process may),\n"
+"OSError(EBADMSG) if\n"
 "NAME is not a shared array or its metadata (fields included) is corrupt,\n"
 "and OSError for other failures, with the name as its filename.  The GIL is\n"
 "released while the metadata is read.";

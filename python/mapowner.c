@@ -16,6 +16,7 @@
  * toggled back and forth.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <sys/mman.h>
 
 #include "module.h"
@@ -23,6 +24,7 @@
 typedef struct {
 	PyObject_HEAD
 	sa_array *array;
+	PyObject *weakrefs;   /* the package tracks transient owners weakly */
 } MapOwner;
 
 PyObject *sapy_mapowner_new(sa_array *array)
@@ -34,6 +36,7 @@ PyObject *sapy_mapowner_new(sa_array *array)
 		return NULL;
 	}
 	self->array = array;
+	self->weakrefs = NULL;
 	return (PyObject *)self;
 }
 
@@ -46,6 +49,8 @@ static void mapowner_dealloc(PyObject *obj)
 {
 	MapOwner *self = (MapOwner *)obj;
 
+	if (self->weakrefs)
+		PyObject_ClearWeakRefs(obj);
 	/* munmap(2) of a mapping we made cannot fail: nothing to report. */
 	if (self->array)
 		sa_detach(self->array);
@@ -159,11 +164,29 @@ static PyObject *mapowner_munlock(PyObject *obj, PyObject *unused)
 	return result(self, ret);
 }
 
+PyDoc_STRVAR(release_doc,
+"_release($self, /)\n--\n\n"
+"Let go of this mapping's hold on a transient array, keeping the mapping:\n"
+"sa_release(3).  The package calls it when the process ends.");
+
+static PyObject *mapowner_release(PyObject *obj, PyObject *unused)
+{
+	MapOwner *self = (MapOwner *)obj;
+	int ret;
+
+	(void)unused;
+	Py_BEGIN_ALLOW_THREADS
+	ret = sa_release(self->array);
+	Py_END_ALLOW_THREADS
+	return result(self, ret);
+}
+
 static PyMethodDef mapowner_methods[] = {
 	{ "msync", (PyCFunction)(void (*)(void))mapowner_msync, METH_VARARGS | METH_KEYWORDS,
 	  msync_doc },
 	{ "mlock", mapowner_mlock, METH_NOARGS, mlock_doc },
 	{ "munlock", mapowner_munlock, METH_NOARGS, munlock_doc },
+	{ "_release", mapowner_release, METH_NOARGS, release_doc },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -191,6 +214,12 @@ static PyObject *get_readonly(PyObject *obj, void *closure)
 	return PyBool_FromLong(is_readonly((MapOwner *)obj));
 }
 
+static PyObject *get_transient(PyObject *obj, void *closure)
+{
+	(void)closure;
+	return PyBool_FromLong((sa_flags(((MapOwner *)obj)->array) & SA_TRANSIENT) != 0);
+}
+
 static PyGetSetDef mapowner_getset[] = {
 	{ "name", get_name, NULL,
 	  "The array's name as given to create() or attach(); delete() takes it.", NULL },
@@ -199,6 +228,9 @@ static PyGetSetDef mapowner_getset[] = {
 	  "Size of the mapping in bytes (int): the data and the metadata after it.", NULL },
 	{ "readonly", get_readonly, NULL,
 	  "True when the mapping is read-only (attach(name, ro=True)).", NULL },
+	{ "transient", get_transient, NULL,
+	  "True for a transient array (create(..., transient=True)): this mapping\n"
+	  "holds it, and the array is removed when no process holds it.", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -222,8 +254,8 @@ PyDoc_STRVAR(mapowner_doc,
 "\n"
 "The mapping lives as long as the owner, and numpy keeps the owner alive as\n"
 "long as any array or view refers to it: dropping the last one unmaps the\n"
-"segment (the name stays until SharedArray.delete()).  Owners are made only\n"
-"by create() and attach().\n"
+"segment (the name stays until SharedArray.delete(); a transient array's\n"
+"goes with its last holder).  Owners are made only by create() and attach().\n"
 "\n"
 "The owner exports the array's data through the buffer protocol\n"
 "(memoryview(owner)), writable only when the mapping is read-write.");
@@ -232,6 +264,7 @@ PyTypeObject sapy_MapOwnerType = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "SharedArray.MapOwner",
 	.tp_basicsize = sizeof(MapOwner),
+	.tp_weaklistoffset = offsetof(MapOwner, weakrefs),
 	.tp_dealloc = mapowner_dealloc,
 	.tp_repr = mapowner_repr,
 	.tp_as_buffer = &mapowner_as_buffer,

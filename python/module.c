@@ -30,8 +30,9 @@ PyDoc_STRVAR(module_doc,
 "\n"
 "FUNCTIONS\n"
 "    create(name, shape, dtype=float, order='C', mode=None,\n"
-"           reserve=False, populate=False, exist_ok=False)\n"
-"        a new zero-filled array (exist_ok: or the matching one there).\n"
+"           reserve=False, populate=False, exist_ok=False, transient=False)\n"
+"        a new zero-filled array (exist_ok: or the matching one there);\n"
+"        a transient one is removed as soon as no process holds it.\n"
 "    attach(name, ro=False, populate=False)\n"
 "        an existing array, read-write or read-only.\n"
 "    delete(name)\n"
@@ -47,6 +48,8 @@ PyDoc_STRVAR(module_doc,
 "    notify(array), wait(array, generation, timeout=None), generation(array)\n"
 "        change notification: notify() wakes every process blocked in\n"
 "        wait() on the array, which returns the new generation.\n"
+"    holders(name)\n"
+"        the pids of the processes that have the array mapped.\n"
 "\n"
 "    The arrays returned have a SharedArray.MapOwner as their .base, with\n"
 "    msync(flags), mlock(), munlock(), name, addr and size.  The segment\n"
@@ -99,6 +102,8 @@ static PyMethodDef module_methods[] = {
 	  sapy_wait_doc },
 	{ "generation", (PyCFunction)(void (*)(void))sapy_generation,
 	  METH_VARARGS | METH_KEYWORDS, sapy_generation_doc },
+	{ "holders", (PyCFunction)(void (*)(void))sapy_holders, METH_VARARGS | METH_KEYWORDS,
+	  sapy_holders_doc },
 	{ "_owner_of", sapy_owner_of_py, METH_O,
 	  "_owner_of(obj, /)\n--\n\n"
 	  "The MapOwner whose mapping holds obj's memory (TypeError if none)." },

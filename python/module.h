@@ -122,6 +122,18 @@ extern const char sapy_list_doc[];
 PyObject *sapy_stat(PyObject *module, PyObject *args, PyObject *kwds);
 extern const char sapy_stat_doc[];
 
+/* ---- holders.c, transient.c --------------------------------------------- */
+
+PyObject *sapy_holders(PyObject *module, PyObject *args, PyObject *kwds);
+extern const char sapy_holders_doc[];
+
+/*
+ * If ARRAY (create() or attach() made it) holds a transient array, hand its
+ * owner to the package, which lets go of it when the process ends.  0, or
+ * -1 with an exception set.
+ */
+int sapy_transient_track(PyObject *module, PyObject *array);
+
 /*
  * The ArrayDesc struct-sequence type, made by sapy_arraydesc_type_new and
  * kept in the module's state.

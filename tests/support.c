@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <signal.h>
+#include <grp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -260,6 +264,63 @@ void t_require_private_mounts(const char *why)
 	       ret == -EINVAL ? " (a chroot whose / is not a mount point?)" : "");
 	fflush(stdout);
 	exit(EXIT_SUCCESS);
+struct namespaced {
+	int (*fn)(void *);
+	void *arg;
+};
+
+/* In a child: unshare, fork the namespace's process 1, give its status. */
+static int namespace_parent(void *arg)
+{
+	const struct namespaced *n = arg;
+	pid_t pid;
+	int ret = unshare(CLONE_NEWPID) < 0 ? -errno : private_namespace();
+
+	if (ret < 0)
+		return 99;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 98;
+	if (pid == 0) {
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			_exit(97);
+		_exit(n->fn(n->arg));
+	}
+	return t_wait(pid);
+}
+
+int t_in_pid_namespace(int (*fn)(void *), void *arg)
+{
+	struct namespaced n = { fn, arg };
+
+	/* Not in the test's process: it could not fork any more once that
+	 * namespace's process 1 is gone (nor could a sanitizer at exit). */
+	return t_in_child(namespace_parent, &n);
+}
+
+int t_unreadable_processes(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *ent;
+	int count = access("/proc/1", F_OK) == 0 ? 0 : 1;
+
+	ck_assert_ptr_nonnull(proc);
+	while ((ent = readdir(proc))) {
+		char path[300];
+		int fd;
+
+		if (ent->d_name[0] < '1' || ent->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/maps", ent->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EACCES || errno == EPERM)
+			count++;
+	}
+	closedir(proc);
+	return count;
 }
 
 void t_write_file(const char *path, const void *data, size_t len)
@@ -304,4 +365,85 @@ size_t t_legacy_segment(unsigned char *buf, size_t cap, int slots, int32_t typen
 	for (int i = 0; i < ndims && i < slots; i++)
 		memcpy(t + 36 + 8 * (size_t)i, &dims[i], 8);
 	return size + trailer;
+}
+
+void t_shm_path(char *buf, size_t len, const char *bare)
+{
+	snprintf(buf, len, "/dev/shm/%s", bare);
+}
+
+ino_t t_inode_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+struct t_holder t_holder_start(const char *name, unsigned flags)
+{
+	return t_holder_start_as(name, flags, (uid_t)-1);
+}
+
+int t_become(uid_t uid)
+{
+	if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0)
+		return -errno;
+	/* As after an exec: a user's own processes may read its /proc files. */
+	return prctl(PR_SET_DUMPABLE, 1) < 0 ? -errno : 0;
+}
+
+struct t_holder t_holder_start_as(const char *name, unsigned flags, uid_t uid)
+{
+	int ready[2], orders[2];
+	struct t_holder h;
+	char c = 0;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(orders), 0);
+	fflush(NULL);
+	h.pid = fork();
+	ck_assert_int_ge(h.pid, 0);
+	if (h.pid == 0) {
+		sa_array *array;
+		int ret;
+
+		close(ready[0]);
+		close(orders[1]);
+		/* An independent program: it inherits none of the parent's holds. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != ready[1] && fd != orders[0])
+				close(fd);
+		ret = uid == (uid_t)-1 ? 0 : t_become(uid);
+		if (ret == 0)
+			ret = sa_attach(name, flags, &array);
+		c = ret == 0 ? 'a' : 'e';
+		if (write(ready[1], &c, 1) != 1 || ret < 0)
+			_exit(3);
+		if (read(orders[0], &c, 1) != 1)
+			_exit(4);  /* the parent went away */
+		if (c == 'd')
+			_exit(sa_detach(array) == 0 ? 0 : 5);
+		_exit(0);  /* 'x': a C program that exits without detaching */
+	}
+	close(ready[1]);
+	close(orders[0]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(c, 'a');
+	close(ready[0]);
+	h.orders = orders[1];
+	return h;
+}
+
+void t_holder_order(struct t_holder *h, char order)
+{
+	ck_assert_int_eq(write(h->orders, &order, 1), 1);
+	ck_assert_int_eq(t_wait(h->pid), 0);
+	close(h->orders);
+}
+
+void t_holder_kill(struct t_holder *h)
+{
+	ck_assert_int_eq(kill(h->pid, SIGKILL), 0);
+	ck_assert_int_eq(t_wait(h->pid), 128 + SIGKILL);
+	close(h->orders);
 }

@@ -79,6 +79,20 @@ int t_private_tmpfs(const char *dir, const char *size);
 int t_private_mounts_available(void);
 /* For programs whose every test needs them: a TAP skip, saying why, and exit. */
 void t_require_private_mounts(const char *why);
+/*
+ * Root only: run FN(ARG) as process 1 of a new PID namespace, in a private
+ * mount namespace where /proc shows that namespace alone.  Returns its
+ * exit status (as t_wait); 97 to 99 when the namespace could not be made.
+ */
+int t_in_pid_namespace(int (*fn)(void *), void *arg);
+/* Root only: become user UID (group UID too) as a login would: 0 or -errno. */
+int t_become(uid_t uid);
+
+/*
+ * The processes whose /proc/PID/maps this process may not open, counted
+ * independently of the library (plus one when /proc hides process 1).
+ */
+int t_unreadable_processes(void);
 
 /* Write LEN bytes to a new file PATH (mode 0644). */
 void t_write_file(const char *path, const void *data, size_t len);
@@ -94,5 +108,27 @@ int t_count_entries(const char *dir, const char *prefix);
 size_t t_legacy_segment(unsigned char *buf, size_t cap, int slots, int32_t typenum,
                         int32_t itemsize, int32_t ndims, const int64_t *dims,
                         uint64_t size, const void *data);
+
+/* /dev/shm/BARE: where a bare shm name's segment lives. */
+void t_shm_path(char *buf, size_t len, const char *bare);
+/* The inode PATH names now (lstat), or 0 when it names nothing. */
+ino_t t_inode_of(const char *path);
+
+/*
+ * A child process that attaches NAME with FLAGS, says it did, and waits for
+ * an order: 'd' detach and exit, 'x' exit without detaching.  Or kill it.
+ */
+struct t_holder {
+	pid_t pid;
+	int orders;   /* the pipe its orders come through */
+};
+
+struct t_holder t_holder_start(const char *name, unsigned flags);
+/* The same as user UID (root only; (uid_t)-1: this process's user). */
+struct t_holder t_holder_start_as(const char *name, unsigned flags, uid_t uid);
+/* Give H its order and check it exits 0. */
+void t_holder_order(struct t_holder *h, char order);
+/* SIGKILL H and reap it. */
+void t_holder_kill(struct t_holder *h);
 
 #endif

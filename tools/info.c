@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +16,18 @@
 static const char usage[] =
 	"Usage: sharedarray info [--json] NAME\n"
 	"Show everything the metadata of array NAME says (its data is not read),\n"
-	"its generation (sharedarray notify) and whether its lock is held now.\n"
+	"its generation (sharedarray notify), whether its lock is held now, and the\n"
+	"processes that hold it (as far as /proc lets us see).\n"
 	"  -j, --json    one JSON object, for scripts\n";
+
+/* What is live about an array, not metadata: read when info runs. */
+struct live {
+	const char *lock;     /* "free", "shared", "exclusive"; NULL if unknown */
+	int lock_error;
+	int holders;          /* < 0: unknown (no /proc) */
+	pid_t *pids;
+	char (*comm)[64];     /* the holders' command names */
+};
 
 /* What the lock's state is called in the report and in JSON; NULL if unknown. */
 static const char *lock_state(const char *name, int *error)
@@ -32,12 +43,46 @@ static const char *lock_state(const char *name, int *error)
 	return how == SA_LOCK_EXCLUSIVE ? "exclusive" : "shared";
 }
 
+/* The command name of PID (proc(5): /proc/PID/comm), or "?" if it is gone. */
+static void read_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+static struct live read_live(const char *name)
+{
+	struct live l = { NULL, 0, 0, NULL, NULL };
+
+	l.lock = lock_state(name, &l.lock_error);
+	l.holders = sa_holders(name, &l.pids);
+	if (l.holders <= 0)
+		return l;
+	l.comm = calloc((size_t)l.holders, sizeof(*l.comm));
+	if (!l.comm) {
+		fputs("sharedarray: out of memory\n", stderr);
+		exit(EXIT_FAILURE);
+	}
+	for (int i = 0; i < l.holders; i++)
+		read_comm(l.pids[i], l.comm[i], sizeof(l.comm[i]));
+	return l;
+}
+
 static void field(const char *label, const char *value)
 {
 	printf("%-14s%s\n", label, value);
 }
 
-static void print_report(const sa_info *info, const char *lock, int lock_error)
+static void print_report(const sa_info *info, const struct live *l)
 {
 	unsigned long long generation;
 	struct sbuf v = { 0 };
@@ -73,12 +118,49 @@ static void print_report(const sa_info *info, const char *lock, int lock_error)
 		FIELD("generation:", sb_printf(&v, "%llu", generation));
 	else
 		FIELD("generation:", sb_puts(&v, "none (no room for a counter in this segment)"));
-	if (lock)
-		FIELD("lock:", sb_printf(&v, "%s%s", strcmp(lock, "free") ? "held " : "", lock));
+	if (l->lock)
+		FIELD("lock:", sb_printf(&v, "%s%s", strcmp(l->lock, "free") ? "held " : "", l->lock));
 	else
-		FIELD("lock:", sb_printf(&v, "unknown (%s)", sa_strerror(lock_error)));
+		FIELD("lock:", sb_printf(&v, "unknown (%s)", sa_strerror(l->lock_error)));
+	FIELD("transient:", sb_puts(&v, sa_info_transient(info) == 1
+	                                ? "yes (removed when no process holds it)" : "no"));
+	if (l->holders < 0)
+		FIELD("holders:", sb_puts(&v, "unknown (no /proc)"));
+	else
+		FIELD("holders:", sb_printf(&v, "%d", l->holders));
+	for (int i = 0; i < l->holders; i++)
+		FIELD("", sb_printf(&v, "%8d  ", (int)l->pids[i]); text_escape(&v, l->comm[i]));
 #undef FIELD
 	sb_free(&v);
+}
+
+static void print_json(const sa_info *info, const char *name, const struct live *l)
+{
+	unsigned long long generation;
+	struct sbuf out = { 0 };
+
+	sb_putc(&out, '{');
+	json_info_members(&out, info, name);
+	if (sa_info_generation(info, &generation) == 0)
+		sb_printf(&out, ", \"generation\": %llu", generation);
+	else
+		sb_puts(&out, ", \"generation\": null");
+	sb_printf(&out, ", \"lock\": %s%s%s", l->lock ? "\"" : "", l->lock ? l->lock : "null",
+	          l->lock ? "\"" : "");
+	if (l->holders < 0) {
+		sb_puts(&out, ", \"holders\": null, \"processes\": null}");
+	} else {
+		sb_printf(&out, ", \"holders\": %d, \"processes\": [", l->holders);
+		for (int i = 0; i < l->holders; i++) {
+			sb_printf(&out, "%s{\"pid\": %d, \"command\": ", i ? ", " : "",
+			          (int)l->pids[i]);
+			json_string(&out, l->comm[i]);
+			sb_putc(&out, '}');
+		}
+		sb_puts(&out, "]}");
+	}
+	puts(out.s);
+	sb_free(&out);
 }
 
 int cmd_info(int argc, char **argv)
@@ -89,9 +171,10 @@ int cmd_info(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
-	const char *name, *lock;
+	struct live live;
+	const char *name;
 	sa_info *info;
-	int c, ret, lock_error;
+	int c, ret;
 
 	opterr = 0;
 	optind = 0;
@@ -110,24 +193,13 @@ int cmd_info(int argc, char **argv)
 		tool_fail(name, ret);
 		return EXIT_FAILURE;
 	}
-	lock = lock_state(name, &lock_error);
-	if (json) {
-		struct sbuf out = { 0 };
-		unsigned long long generation;
-
-		json_info(&out, info, name);
-		out.len--;  /* reopen the object for what is live, not metadata */
-		if (sa_info_generation(info, &generation) == 0)
-			sb_printf(&out, ", \"generation\": %llu", generation);
-		else
-			sb_puts(&out, ", \"generation\": null");
-		sb_printf(&out, ", \"lock\": %s%s%s}", lock ? "\"" : "", lock ? lock : "null",
-		          lock ? "\"" : "");
-		puts(out.s);
-		sb_free(&out);
-	} else {
-		print_report(info, lock, lock_error);
-	}
+	live = read_live(name);
+	if (json)
+		print_json(info, name, &live);
+	else
+		print_report(info, &live);
+	free(live.pids);
+	free(live.comm);
 	sa_info_free(info);
 	return EXIT_SUCCESS;
 }

@@ -14,32 +14,28 @@
 
 static const char usage[] =
 	"Usage: sharedarray list [-b|--bytes] [--json] [DIR]\n"
-	"List the arrays in the shared memory directory, or the file:// arrays in DIR.\n"
+	"List the arrays in the shared memory directory, or the file:// arrays in DIR,\n"
+	"with the number of processes that hold each (as far as /proc lets us see).\n"
 	"  -b, --bytes   exact sizes in bytes instead of 1.5K, 12M...\n"
 	"  -j, --json    a JSON array of objects, for scripts\n";
 
-enum column { C_MODE, C_OWNER, C_SIZE, C_MODIFIED, C_DTYPE, C_SHAPE, C_NAME, C_COUNT };
-
-static const char *const headers[C_COUNT] = {
-	"MODE", "OWNER", "SIZE", "MODIFIED", "DTYPE", "SHAPE", "NAME",
+enum column {
+	C_MODE, C_OWNER, C_SIZE, C_MODIFIED, C_DTYPE, C_SHAPE, C_HOLDERS, C_STATUS, C_NAME,
+	C_COUNT
 };
 
-/* The name another command would accept for entry NAME of the listing. */
-static void entry_uri(struct sbuf *b, const char *dir, const char *name)
+static const char *const headers[C_COUNT] = {
+	"MODE", "OWNER", "SIZE", "MODIFIED", "DTYPE", "SHAPE", "HOLDERS", "STATUS", "NAME",
+};
+
+/* Right-aligned columns: numbers. */
+static bool right_aligned(int c)
 {
-	if (!dir) {
-		sb_printf(b, "shm://%s", name);
-		return;
-	}
-	if (strncmp(dir, "file://", 7) != 0)
-		sb_puts(b, "file://");
-	sb_puts(b, dir);
-	if (dir[0] && dir[strlen(dir) - 1] != '/')
-		sb_putc(b, '/');
-	sb_puts(b, name);
+	return c == C_SIZE || c == C_HOLDERS;
 }
 
-static void cell(struct sbuf *b, enum column c, const sa_info *info, bool bytes)
+/* HOLDERS < 0: unknown (no /proc). */
+static void cell(struct sbuf *b, enum column c, const sa_info *info, bool bytes, int holders)
 {
 	switch (c) {
 	case C_MODE: text_mode(b, sa_info_mode(info)); break;
@@ -53,6 +49,13 @@ static void cell(struct sbuf *b, enum column c, const sa_info *info, bool bytes)
 	case C_MODIFIED: text_time(b, sa_info_mtime(info), false); break;
 	case C_DTYPE: text_escape(b, sa_info_dtype(info)); break;
 	case C_SHAPE: text_shape_x(b, sa_info_ndim(info), sa_info_shape(info)); break;
+	case C_HOLDERS:
+		if (holders < 0)
+			sb_putc(b, '?');
+		else
+			sb_printf(b, "%d", holders);
+		break;
+	case C_STATUS: sb_puts(b, sa_info_transient(info) == 1 ? "transient" : ""); break;
 	case C_NAME: text_escape(b, sa_info_name(info)); break;
 	default: break;
 	}
@@ -63,19 +66,19 @@ static void print_row(struct sbuf cells[C_COUNT], const size_t width[C_COUNT])
 	for (int c = 0; c < C_COUNT; c++) {
 		const size_t pad = width[c] - text_width(cells[c].s);
 
-		if (c == C_SIZE)
+		if (right_aligned(c))
 			printf("%*s", (int)pad, "");
 		fputs(cells[c].s, stdout);
 		if (c == C_COUNT - 1)
 			break;
-		if (c != C_SIZE)
+		if (!right_aligned(c))
 			printf("%*s", (int)pad, "");
 		fputs("  ", stdout);
 	}
 	putchar('\n');
 }
 
-static void print_table(sa_info **list, int count, bool bytes)
+static void print_table(sa_info **list, int count, bool bytes, const int *holders)
 {
 	struct sbuf *cells = calloc((size_t)(count + 1) * C_COUNT, sizeof(*cells));
 	size_t width[C_COUNT] = { 0 };
@@ -88,7 +91,8 @@ static void print_table(sa_info **list, int count, bool bytes)
 		sb_puts(&cells[c], headers[c]);
 	for (int r = 0; r < count; r++)
 		for (int c = 0; c < C_COUNT; c++)
-			cell(&cells[(size_t)(r + 1) * C_COUNT + c], (enum column)c, list[r], bytes);
+			cell(&cells[(size_t)(r + 1) * C_COUNT + c], (enum column)c, list[r], bytes,
+			     holders ? holders[r] : -1);
 	for (int r = 0; r <= count; r++)
 		for (int c = 0; c < C_COUNT; c++) {
 			const size_t w = text_width(cells[(size_t)r * C_COUNT + c].s);
@@ -103,16 +107,20 @@ static void print_table(sa_info **list, int count, bool bytes)
 	free(cells);
 }
 
-static void print_json(sa_info **list, int count, const char *dir)
+static void print_json(sa_info **list, int count, const char *dir, const int *holders)
 {
 	struct sbuf out = { 0 }, uri = { 0 };
 
 	sb_putc(&out, '[');
 	for (int i = 0; i < count; i++) {
 		sb_reset(&uri);
-		entry_uri(&uri, dir, sa_info_name(list[i]));
-		sb_puts(&out, i ? ",\n  " : "\n  ");
-		json_info(&out, list[i], uri.s);
+		text_entry_uri(&uri, dir, sa_info_name(list[i]));
+		sb_puts(&out, i ? ",\n  {" : "\n  {");
+		json_info_members(&out, list[i], uri.s);
+		if (holders)
+			sb_printf(&out, ", \"holders\": %d}", holders[i]);
+		else
+			sb_puts(&out, ", \"holders\": null}");
 	}
 	sb_puts(&out, count ? "\n]\n" : "]\n");
 	fputs(out.s, stdout);
@@ -130,8 +138,8 @@ int cmd_list(int argc, char **argv)
 	};
 	bool bytes = false, json = false;
 	const char *dir = NULL;
+	int c, count, *holders;
 	sa_info **list;
-	int c, count;
 
 	opterr = 0;
 	optind = 0;
@@ -152,10 +160,17 @@ int cmd_list(int argc, char **argv)
 		tool_fail(dir ? dir : "shm://", count);
 		return EXIT_FAILURE;
 	}
+	/* One scan of /proc for the whole listing; without /proc, no counts. */
+	holders = malloc(((size_t)count + 1) * sizeof(*holders));
+	if (!holders || sa_list_holders(list, holders) < 0) {
+		free(holders);
+		holders = NULL;
+	}
 	if (json)
-		print_json(list, count, dir);
+		print_json(list, count, dir, holders);
 	else
-		print_table(list, count, bytes);
+		print_table(list, count, bytes, holders);
+	free(holders);
 	sa_list_free(list);
 	return EXIT_SUCCESS;
 }

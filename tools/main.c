@@ -19,11 +19,19 @@ static const char usage_text[] =
 	"List, inspect, create and delete shared arrays (libsharedarray).\n"
 	"\n"
 	"Commands:\n"
-	"  list [-b] [--json] [DIR]     list the arrays in shared memory or in DIR\n"
-	"  info [--json] NAME           show everything the metadata of NAME says\n"
+	"  list [-b] [--json] [DIR]     list the arrays in shared memory or in DIR,\n"
+	"                               with the number of processes holding each\n"
+	"  info [--json] NAME           show everything the metadata of NAME says,\n"
+	"                               and the processes that hold it\n"
 	"  create [--mode M] [--fortran] [--reserve] NAME SHAPE DTYPE\n"
 	"                               create a zero-filled array\n"
+	"  create --transient [...] NAME SHAPE DTYPE [-- COMMAND...]\n"
+	"                               one removed when no process holds it, held\n"
+	"                               while COMMAND runs (or until interrupted)\n"
 	"  delete NAME...               delete arrays (refuses non-arrays)\n"
+	"  prune [-n] [-u] [-o DURATION] [PATTERN...]\n"
+	"                               remove transient arrays left by crashes (and\n"
+	"                               with -u, arrays nobody holds)\n"
 	"  dump [--full] NAME           print the values, as numpy does (alias: cat)\n"
 	"  wait [--timeout S] [--since GEN] NAME\n"
 	"                               wait until NAME is notified; print its generation\n"
@@ -50,6 +58,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info },
 	{ "create", cmd_create },
 	{ "delete", cmd_delete },
+	{ "prune", cmd_prune },
 	{ "dump", cmd_dump },
 	{ "cat", cmd_dump },
 	{ "wait", cmd_wait },

@@ -207,6 +207,20 @@ void text_shape_tuple(struct sbuf *b, int ndim, const size_t *shape)
 	sb_puts(b, ndim == 1 ? ",)" : ")");
 }
 
+void text_entry_uri(struct sbuf *b, const char *dir, const char *name)
+{
+	if (!dir) {
+		sb_printf(b, "shm://%s", name);
+		return;
+	}
+	if (strncmp(dir, "file://", 7) != 0)
+		sb_puts(b, "file://");
+	sb_puts(b, dir);
+	if (dir[0] && dir[strlen(dir) - 1] != '/')
+		sb_putc(b, '/');
+	sb_puts(b, name);
+}
+
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at S, or 0. */
@@ -268,14 +282,14 @@ void json_string(struct sbuf *b, const char *str)
 	sb_putc(b, '"');
 }
 
-void json_info(struct sbuf *b, const sa_info *info, const char *uri)
+void json_info_members(struct sbuf *b, const sa_info *info, const char *uri)
 {
 	const size_t *shape = sa_info_shape(info);
 	const int ndim = sa_info_ndim(info);
 	const char *descr = sa_info_descr(info);
 	const char order[2] = { sa_info_order(info), '\0' };
 
-	sb_puts(b, "{\"name\": ");
+	sb_puts(b, "\"name\": ");
 	json_string(b, sa_info_name(info));
 	sb_puts(b, ", \"uri\": ");
 	json_string(b, uri);
@@ -304,5 +318,6 @@ void json_info(struct sbuf *b, const sa_info *info, const char *uri)
 		json_string(b, user.s);
 		sb_free(&user);
 	}
-	sb_printf(b, ", \"mtime\": %lld}", sa_info_mtime(info));
+	sb_printf(b, ", \"mtime\": %lld, \"transient\": %s", sa_info_mtime(info),
+	          sa_info_transient(info) == 1 ? "true" : "false");
 }

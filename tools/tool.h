@@ -5,7 +5,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each subcommand lives in a file of its own (list.c, info.c, create.c,
- * delete.c, dump.c; wait and notify in notify.c) and is a function taking the arguments after its name.
+ * delete.c, dump.c, prune.c; wait and notify in notify.c) and is a function
+ * taking the arguments after its name.
  * Everything about arrays goes through libsharedarray: the command never
  * parses names, segments or type strings itself.
  */
@@ -46,6 +47,17 @@ int cmd_delete(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+
+/*
+ * hold.c: hold the transient ARRAY while COMMAND (NULL-terminated; empty:
+ * none) runs, or until SIGINT, SIGTERM or SIGHUP; then detach it.  Returns
+ * the exit status: COMMAND's, or 0.
+ */
+int hold_transient(sa_array *array, char **command);
+
+/* ---- prune.c ----------------------------------------------------------- */
+
+int cmd_prune(int argc, char **argv);
 
 /* ---- parse.c: command-line values ------------------------------------- */
 
@@ -88,11 +100,13 @@ void text_time(struct sbuf *b, long long seconds, bool full);
 void text_shape_x(struct sbuf *b, int ndim, const size_t *shape);
 /* SHAPE as a Python tuple: "(3, 4)", "(5,)", "()". */
 void text_shape_tuple(struct sbuf *b, int ndim, const size_t *shape);
+/* The name that attaches entry NAME of DIR (NULL: shared memory), as listed. */
+void text_entry_uri(struct sbuf *b, const char *dir, const char *name);
 
 /* JSON string literal; invalid UTF-8 bytes become \udcXX (Python's surrogateescape). */
 void json_string(struct sbuf *b, const char *s);
-/* One array's metadata as a JSON object (no newline). */
-void json_info(struct sbuf *b, const sa_info *info, const char *uri);
+/* One array's metadata as the members of a JSON object, without its braces. */
+void json_info_members(struct sbuf *b, const sa_info *info, const char *uri);
 
 /* ---- dump.c / values.c: printing data the way numpy does --------------- */
 

@@ -15,6 +15,7 @@
 #include "dtype.c"
 #include "exist.c"
 #include "format.c"
+#include "holders.c"
 #include "identity.c"
 #include "info.c"
 #include "library.c"
@@ -22,3 +23,5 @@
 #include "lock.c"
 #include "name.c"
 #include "notify.c"
+#include "prune.c"
+#include "transient.c"

@@ -7,8 +7,10 @@
 # the functions they run live here rather than in a test module.
 import errno
 import itertools
+import multiprocessing
 import os
 import struct
+import signal
 import subprocess
 import sys
 
@@ -129,3 +131,42 @@ def try_create(name):
         return "exists"
     except Exception as exc:  # reported to the parent, which fails the test
         return repr(exc)
+
+
+def child_holds_until_told(name, ready, go):
+    """Attach NAME, say so on READY, wait for GO, and end still holding it.
+
+    multiprocessing ends its children with os._exit(): no reference is
+    dropped, only its finalizers run."""
+    held = sa.attach(name)
+    ready.set()
+    go.wait(60)
+    globals().setdefault("_kept", []).append(held)
+
+
+def child_holds_forever(name, ready):
+    """Attach NAME, say so, and sleep until killed."""
+    held = sa.attach(name)  # noqa: F841  (held until killed)
+    ready.set()
+    while True:
+        signal.pause()
+
+
+def hold_in_child(name):
+    """A forked child that attaches NAME and holds it until killed."""
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    child = ctx.Process(target=child_holds_forever, args=(name, ready))
+    child.start()
+    assert ready.wait(60), "the child did not attach"
+    return child
+
+
+def pool_sum_transient(name):
+    """Pool worker: attach transient NAME, return its sum (dropping it)."""
+    return float(sa.attach(name, ro=True).sum())
+
+
+def shm_exists(name):
+    """Whether /dev/shm/NAME is there, whatever the library would say."""
+    return os.path.lexists(os.path.join(SHM_DIR, name))

@@ -12,7 +12,8 @@ import pytest
 import SharedArray as sa
 
 SIGNATURES = {
-    "create": ["name", "shape", "dtype", "order", "mode", "reserve", "populate", "exist_ok"],
+    "create": ["name", "shape", "dtype", "order", "mode", "reserve", "populate", "exist_ok",
+               "transient"],
     "attach": ["name", "ro", "populate"],
     "delete": ["name"],
     "list": ["directory"],
@@ -21,11 +22,12 @@ SIGNATURES = {
     "notify": ["array"],
     "wait": ["array", "generation", "timeout"],
     "generation": ["array"],
+    "holders": ["name"],
 }
 
 DEFAULTS = {
     "create": {"order": "C", "mode": None, "reserve": False, "populate": False,
-               "exist_ok": False},
+               "exist_ok": False, "transient": False},
     "attach": {"ro": False, "populate": False},
     "list": {"directory": None},
     "lock": {"shared": False, "timeout": None},
@@ -57,7 +59,7 @@ def test_function_docstrings(function):
 
 def test_owner_docstrings():
     assert sa.MapOwner.__doc__ and "base" in sa.MapOwner.__doc__
-    for attr in ("msync", "mlock", "munlock", "name", "addr", "size", "readonly"):
+    for attr in ("msync", "mlock", "munlock", "name", "addr", "size", "readonly", "transient"):
         assert getattr(sa.MapOwner, attr).__doc__, attr
     assert list(inspect.signature(sa.MapOwner.msync).parameters) == ["self", "flags"]
 
@@ -72,7 +74,8 @@ def test_lock_docstrings():
 
 def test_arraydesc_docstrings():
     assert sa.ArrayDesc.__doc__ and "name, dtype, dims" in sa.ArrayDesc.__doc__
-    for field in ("name", "dtype", "dims", "full_dtype", "nbytes", "size", "order"):
+    for field in ("name", "dtype", "dims", "full_dtype", "nbytes", "size", "order",
+                  "transient"):
         assert getattr(sa.ArrayDesc, field).__doc__, field
 
 

@@ -14,6 +14,8 @@
  *   sa-probe hold NAME shared|exclusive
  *                             take NAME's lock, print "held", and keep it until
  *                             killed
+ *   sa-probe keep NAME...     attach each NAME (read-only), print "held", and
+ *                             keep them until standard input ends
  *   sa-probe version          print sa_version()
  *
  * Exit status 0, or 1 with a message.
@@ -181,6 +183,28 @@ static int hold(const char *name, const char *how)
 		pause();
 }
 
+static int keep(int count, char **names)
+{
+	sa_array **arrays = calloc((size_t)count, sizeof(*arrays));
+	char buf[64];
+	int status = 0;
+
+	for (int i = 0; i < count; i++) {
+		const int err = sa_attach(names[i], SA_RDONLY, &arrays[i]);
+
+		if (err < 0)
+			return fail("attach", names[i], err);
+	}
+	puts("held");
+	fflush(stdout);
+	while (fread(buf, 1, sizeof(buf), stdin) > 0)
+		;
+	for (int i = 0; i < count; i++)
+		status |= sa_detach(arrays[i]) < 0;
+	free(arrays);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "describe") == 0)
@@ -191,8 +215,10 @@ int main(int argc, char **argv)
 		return legacy(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "hold") == 0)
 		return hold(argv[2], argv[3]);
+	if (argc >= 3 && strcmp(argv[1], "keep") == 0)
+		return keep(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "version") == 0)
 		return puts(sa_version()) < 0;
-	fprintf(stderr, "usage: sa-probe describe|fill|legacy|hold|version ...\n");
+	fprintf(stderr, "usage: sa-probe describe|fill|legacy|hold|keep|version ...\n");
 	return 2;
 }
