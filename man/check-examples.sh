@@ -80,49 +80,62 @@ run() {
 	fi
 }
 
-run "create.c creates an array" \
-	"created $NAME: <f8, 3x4, 96 bytes" "$T/create" "$NAME"
-run "attach.c prints it, as its page shows" "$NAME: <f8 (3, 4) order C
+# The examples on shared memory: create, attach, describe, stat, list, delete.
+shm_examples() {
+	run "create.c creates an array" \
+		"created $NAME: <f8, 3x4, 96 bytes" "$T/create" "$NAME"
+	run "attach.c prints it, as its page shows" "$NAME: <f8 (3, 4) order C
   0.0  1.0  2.0  3.0
   4.0  5.0  6.0  7.0
   8.0  9.0 10.0 11.0" "$T/attach" "$NAME"
-run "describe.c describes it" \
-	"$NAME: <f8, 2 dims (3, 4), order C, 8 bytes per item, 96 bytes
+	run "describe.c describes it" \
+		"$NAME: <f8, 2 dims (3, 4), order C, 8 bytes per item, 96 bytes
 mapping: 444 bytes, data at its start: yes, read-only: yes" "$T/describe" "$NAME"
-run "stat.c reads its metadata" "*" "$T/stat" "$NAME"
-case $(cat "$T/out") in
-"$NAME: <f8 (3, 4) C, 96 bytes in a 444-byte segment,
+	run "stat.c reads its metadata" "*" "$T/stat" "$NAME"
+	case $(cat "$T/out") in
+	"$NAME: <f8 (3, 4) C, 96 bytes in a 444-byte segment,
 mode 0600, uid $(id -u), format 1") ok "stat.c prints what its page shows" ;;
-*) not_ok "stat.c prints what its page shows"; diag <"$T/out" ;;
-esac
-if [ "${SHM_DIR:-/dev/shm}" = no ]; then
-	# configure --without-shm-dir: listing shared memory is not supported.
-	for prog in list owners; do
-		"$T/$prog" >"$T/out" 2>&1
-		if [ $? -eq 1 ] && grep -q "not supported" "$T/out"; then
-			ok "$prog.c reports that shared memory cannot be listed here"
+	*) not_ok "stat.c prints what its page shows"; diag <"$T/out" ;;
+	esac
+	if [ "${SHM_DIR:-/dev/shm}" = no ]; then
+		# configure --without-shm-dir: listing shared memory is not supported.
+		for prog in list owners; do
+			"$T/$prog" >"$T/out" 2>&1
+			if [ $? -eq 1 ] && grep -q "not supported" "$T/out"; then
+				ok "$prog.c reports that shared memory cannot be listed here"
+			else
+				not_ok "$prog.c reports that shared memory cannot be listed here"
+				diag <"$T/out"
+			fi
+		done
+	else
+		run "list.c lists shared memory" "*" "$T/list"
+		if grep -q "^sa-mantest-$$ *<f8 *3x4\$" "$T/out"; then
+			ok "list.c shows the array"
 		else
-			not_ok "$prog.c reports that shared memory cannot be listed here"
+			not_ok "list.c shows the array"
 			diag <"$T/out"
 		fi
-	done
-else
-	run "list.c lists shared memory" "*" "$T/list"
-	if grep -q "^sa-mantest-$$ *<f8 *3x4\$" "$T/out"; then
-		ok "list.c shows the array"
-	else
-		not_ok "list.c shows the array"
-		diag <"$T/out"
+		run "owners.c lists shared memory" "*" "$T/owners"
 	fi
-	run "owners.c lists shared memory" "*" "$T/owners"
-fi
-run "fill.c fills it through its file" \
-	"$NAME: wrote 96 bytes; read back 0.0 0.5 1.0 1.5" "$T/fill" "$NAME"
-run "delete.c deletes it" "" "$T/delete" "$NAME"
-if [ -e "/dev/shm/sa-mantest-$$" ]; then
-	not_ok "the array is gone"
+	run "fill.c fills it through its file" \
+		"$NAME: wrote 96 bytes; read back 0.0 0.5 1.0 1.5" "$T/fill" "$NAME"
+	run "delete.c deletes it" "" "$T/delete" "$NAME"
+	if [ -e "/dev/shm/sa-mantest-$$" ]; then
+		not_ok "the array is gone"
+	else
+		ok "the array is gone"
+	fi
+}
+
+# glibc's shm_open(3) creates files in /dev/shm, which a build chroot may
+# lack or not let its user write: then only the file:// runs can be tested.
+if { : >"/dev/shm/sa-mantest-$$"; } 2>/dev/null; then
+	rm -f "/dev/shm/sa-mantest-$$"
+	shm_examples
 else
-	ok "the array is gone"
+	n=$((n + 1))
+	echo "ok $n # SKIP the examples on $NAME need POSIX shared memory: cannot create objects in /dev/shm here"
 fi
 
 mkdir "$T/dir"

@@ -66,6 +66,21 @@ const char sapy_create_doc[] =
 "EOVERFLOW when its size overflows, and OSError for other failures\n"
 "(EINVAL: bad name or mode, EACCES...), with the name as its filename.  The GIL is released while the segment is built.";
 
+/*
+ * numpy 1 allows 32 dimensions, numpy 2 allows 64 (NPY_MAXDIMS); the
+ * segment holds at most SA_MAX_NDIM, 32.  Both numpys raise ValueError for
+ * too many: so do we, for the library's limit, before anything exists.
+ */
+static int check_ndim(int ndim)
+{
+	if (ndim <= SA_MAX_NDIM)
+		return 0;
+	PyErr_Format(PyExc_ValueError,
+	             "maximum supported dimension for a shared array is %d, found %d",
+	             SA_MAX_NDIM, ndim);
+	return -1;
+}
+
 /* numpy.zeros appends a subarray dtype's shape to the array's. */
 static int expand_subarray(PyArray_Descr **descr, npy_intp *dims, int *ndim)
 {
@@ -76,10 +91,7 @@ static int expand_subarray(PyArray_Descr **descr, npy_intp *dims, int *ndim)
 
 		if (!PyArray_IntpConverter(sub->shape, &extra))
 			return -1;
-		if (*ndim + extra.len > NPY_MAXDIMS) {
-			PyErr_Format(PyExc_ValueError,
-			             "maximum supported dimension for an ndarray is %d, found %d",
-			             NPY_MAXDIMS, *ndim + extra.len);
+		if (check_ndim(*ndim + extra.len) < 0) {
 			PyDimMem_FREE(extra.ptr);
 			return -1;
 		}
@@ -235,8 +247,8 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	PyArray_Dims dims_arg = { NULL, 0 };
 	PyArray_Descr *descr = NULL;
 	NPY_ORDER order = NPY_CORDER;
-	npy_intp dims[NPY_MAXDIMS];
-	size_t shape[NPY_MAXDIMS];
+	npy_intp dims[SA_MAX_NDIM];
+	size_t shape[SA_MAX_NDIM];
 	int ndim, reserve = 0, populate = 0, exist_ok = 0, transient = 0;
 	mode_t mode;
 
@@ -254,6 +266,8 @@ PyObject *sapy_create(PyObject *module, PyObject *args, PyObject *kwds)
 	if (!descr && !(descr = PyArray_DescrFromType(NPY_DEFAULT_TYPE)))
 		goto out;
 	ndim = dims_arg.len;
+	if (check_ndim(ndim) < 0)
+		goto out;
 	if (ndim > 0)  /* shape (): ptr is NULL, and memcpy's arguments must not be */
 		memcpy(dims, dims_arg.ptr, (size_t)ndim * sizeof(*dims));
 	if (expand_subarray(&descr, dims, &ndim) < 0 || sapy_dtype_prepare(&descr) < 0 ||

@@ -226,11 +226,46 @@ static PyObject *description_text(PyArray_Descr *descr, PyObject *spec)
 
 /* ---- the API of this file ---------------------------------------------------- */
 
+/*
+ * numpy 2's StringDType ("T") keeps each string in an arena on the heap of
+ * the process that wrote it; the array's memory holds only references into
+ * that arena, which mean nothing in another process.  Its flags say "holds
+ * references" too, but not to Python objects: say what is really wrong.
+ * numpy 1 has no such dtype.  Other dtypes of numpy 2's new dtype API
+ * (type numbers from NPY_VSTRING on, not "legacy") have no type string
+ * that another process could read back either.
+ */
+static int refuse_new_style(PyArray_Descr *d)
+{
+#if NPY_ABI_VERSION >= 0x02000000
+	if (d->type_num == NPY_VSTRING) {
+		PyErr_Format(PyExc_TypeError,
+		             "SharedArray: dtype %R (numpy.dtypes.StringDType, 'T') keeps "
+		             "its strings outside the array's memory, on the heap of the "
+		             "process that writes them: it cannot be shared; use a "
+		             "fixed-width 'U' or 'S' dtype", (PyObject *)d);
+		return -1;
+	}
+	if (!PyDataType_ISLEGACY(d)) {
+		PyErr_Format(PyExc_TypeError,
+		             "SharedArray: dtype %R has no array-interface type string that "
+		             "other processes could read back: it cannot be shared",
+		             (PyObject *)d);
+		return -1;
+	}
+#else
+	(void)d;
+#endif
+	return 0;
+}
+
 int sapy_dtype_prepare(PyArray_Descr **descr)
 {
 	PyArray_Descr *d = *descr, *sized = NULL;
 	PyObject *typestr, *prefix, *text;
 
+	if (refuse_new_style(d) < 0)
+		return -1;
 	if (PyDataType_REFCHK(d)) {
 		PyErr_Format(PyExc_TypeError,
 		             "SharedArray: dtype %R holds Python objects, whose pointers mean "

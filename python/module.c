@@ -169,23 +169,21 @@ static struct PyModuleDef module_def = {
 	.m_free = module_free,
 };
 
-/* Add VALUE (a new reference, or NULL after an error), which is always consumed. */
+/*
+ * Add VALUE (a new reference, or NULL after an error), which is always
+ * consumed.  PyModule_AddObjectRef (3.10) never steals: PyModule_AddObject,
+ * which steals only on success, is soft-deprecated since Python 3.13, and
+ * PyModule_Add, which always steals, is 3.13 only.
+ */
 static int add_object(PyObject *module, const char *name, PyObject *value)
 {
+	int ret;
+
 	if (!value)
 		return -1;
-	/* PyModule_AddObject steals the reference only when it succeeds. */
-	if (PyModule_AddObject(module, name, value) < 0) {
-		Py_DECREF(value);
-		return -1;
-	}
-	return 0;
-}
-
-static PyObject *new_ref(PyObject *obj)
-{
-	Py_INCREF(obj);
-	return obj;
+	ret = PyModule_AddObjectRef(module, name, value);
+	Py_DECREF(value);
+	return ret;
 }
 
 PyMODINIT_FUNC PyInit__ext(void)
@@ -203,10 +201,10 @@ PyMODINIT_FUNC PyInit__ext(void)
 	state->arraydesc_type = sapy_arraydesc_type_new();
 	state->size_error = sapy_size_error_new();
 	if (!state->arraydesc_type || !state->size_error ||
-	    add_object(module, "ArrayDesc", new_ref(state->arraydesc_type)) < 0 ||
-	    add_object(module, "ArraySizeError", new_ref(state->size_error)) < 0 ||
-	    add_object(module, "MapOwner", new_ref((PyObject *)&sapy_MapOwnerType)) < 0 ||
-	    add_object(module, "Lock", new_ref((PyObject *)&sapy_LockType)) < 0 ||
+	    PyModule_AddObjectRef(module, "ArrayDesc", state->arraydesc_type) < 0 ||
+	    PyModule_AddObjectRef(module, "ArraySizeError", state->size_error) < 0 ||
+	    PyModule_AddObjectRef(module, "MapOwner", (PyObject *)&sapy_MapOwnerType) < 0 ||
+	    PyModule_AddObjectRef(module, "Lock", (PyObject *)&sapy_LockType) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_ASYNC", MS_ASYNC) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_SYNC", MS_SYNC) < 0 ||
 	    PyModule_AddIntConstant(module, "MS_INVALIDATE", MS_INVALIDATE) < 0 ||

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <grp.h>
 #include <sys/mount.h>
@@ -24,11 +25,39 @@
 
 #include "support.h"
 
+/*
+ * glibc's shm_open(3) creates its objects as files in /dev/shm.  A build
+ * chroot may have none, or one its (unprivileged) user cannot write: the
+ * library cannot be tested there, which is the environment's lack, not a
+ * failure.  The probe is libc's own call, so a bug of ours cannot hide
+ * behind it.
+ */
+void t_require_shm(void)
+{
+	char name[64];
+	int fd, err;
+
+	snprintf(name, sizeof(name), "/sa-test-probe-%ld", (long)getpid());
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		close(fd);
+		shm_unlink(name);
+		return;
+	}
+	err = errno;
+	printf("1..0 # SKIP needs POSIX shared memory: shm_open(3) cannot create "
+	       "objects in /dev/shm here (%s)\n", strerror(err));
+	fflush(stdout);
+	exit(EXIT_SUCCESS);
+}
+
 int t_run_suite(Suite *suite)
 {
-	SRunner *runner = srunner_create(suite);
+	SRunner *runner;
 	int failed;
 
+	t_require_shm();
+	runner = srunner_create(suite);
 	srunner_run_all(runner, CK_ENV);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
@@ -197,6 +226,44 @@ int t_private_shm(const char *size)
 	return t_private_tmpfs("/dev/shm", size);
 }
 
+/*
+ * Tried in a child, whose mount namespace dies with it.  Besides root, a
+ * private namespace needs "/" to be a mount point: in a plain directory
+ * chroot (pbuilder) it is not, and mount(2) refuses MS_PRIVATE with EINVAL;
+ * without it, a tmpfs mounted there could propagate to the host.
+ */
+int t_private_mounts_available(void)
+{
+	pid_t pid;
+	int status;
+
+	if (!t_is_root())
+		return -EPERM;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(-t_private_shm("1M"));
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+void t_require_private_mounts(const char *why)
+{
+	int ret;
+
+	t_require_root(why);
+	ret = t_private_mounts_available();
+	if (ret == 0)
+		return;
+	printf("1..0 # SKIP needs a private mount namespace with a tmpfs of its own (%s): %s%s\n",
+	       why, strerror(-ret),
+	       ret == -EINVAL ? " (a chroot whose / is not a mount point?)" : "");
+	fflush(stdout);
+	exit(EXIT_SUCCESS);
 struct namespaced {
 	int (*fn)(void *);
 	void *arg;

@@ -16,8 +16,13 @@
 
 #include "sharedarray.h"
 
-/* Run a suite, TAP on stdout when CK_TAP_LOG_FILE_NAME=- (make check). */
+/*
+ * Run a suite, TAP on stdout when CK_TAP_LOG_FILE_NAME=- (make check).
+ * Where POSIX shared memory is unusable, skip the program (t_require_shm).
+ */
 int t_run_suite(Suite *suite);
+/* Print a TAP skip and exit unless shm_open(3) can create objects here. */
+void t_require_shm(void);
 
 /* A name unique to this process and call: "shm://sa-test-PID-TAG-N". */
 void t_shm_name(char *buf, size_t len, const char *tag);
@@ -70,6 +75,10 @@ void t_remove_tree(const char *dir);
 int t_private_shm(const char *size);
 /* Root only: mount a tmpfs of SIZE on DIR in a private mount namespace. */
 int t_private_tmpfs(const char *dir, const char *size);
+/* Whether t_private_shm and t_private_tmpfs can work here: 0 or -errno. */
+int t_private_mounts_available(void);
+/* For programs whose every test needs them: a TAP skip, saying why, and exit. */
+void t_require_private_mounts(const char *why);
 /*
  * Root only: run FN(ARG) as process 1 of a new PID namespace, in a private
  * mount namespace where /proc shows that namespace alone.  Returns its

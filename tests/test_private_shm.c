@@ -183,7 +183,7 @@ static Suite *private_suite(void)
 
 int main(void)
 {
-	t_require_root("mounts a private tmpfs on /dev/shm (unshare -m)");
+	t_require_private_mounts("mounts a private tmpfs on /dev/shm (unshare -m)");
 #ifndef SA_SHM_DIR
 	printf("1..0 # SKIP built --without-shm-dir: sa_list(NULL) is ENOTSUP\n");
 	return 0;

@@ -241,6 +241,7 @@ int main(void)
 	TCase *tc = tcase_create("other users");
 
 	t_require_root("children become another user (setuid), and unshare namespaces");
+	t_require_private_mounts("prunes in a PID namespace with a /dev/shm of its own");
 	umask(0);  /* 0666 means 0666: nobody writes too */
 	tcase_add_test(tc, test_holders_by_user);
 	tcase_add_test(tc, test_reader_without_permission);

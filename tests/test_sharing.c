@@ -205,7 +205,7 @@ struct poll_args {
 static int attacher(void *arg)
 {
 	struct poll_args *p = arg;
-	long complete = 0, absent = 0;
+	long complete = 0;
 	char byte;
 
 	close(p->done[1]);
@@ -221,9 +221,7 @@ static int attacher(void *arg)
 				return 20;
 			sa_detach(array);
 			complete++;
-		} else if (ret == -ENOENT) {
-			absent++;
-		} else {
+		} else if (ret != -ENOENT) {  /* between rounds there is none */
 			return 21;  /* e.g. -EBADMSG: a half-built array */
 		}
 		nanosleep(&nap, NULL);

@@ -233,6 +233,6 @@ static Suite *exhaustion_suite(void)
 
 int main(void)
 {
-	t_require_root("mounts a private tmpfs on /dev/shm (unshare -m)");
+	t_require_private_mounts("mounts a private tmpfs on /dev/shm (unshare -m)");
 	return t_run_suite(exhaustion_suite());
 }

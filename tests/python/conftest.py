@@ -13,6 +13,16 @@ import SharedArray as sa
 import sahelpers
 
 
+def pytest_collection_modifyitems(config, items):
+    """Without usable POSIX shared memory nothing here can be tested: skip,
+    saying what is missing, rather than fail for the environment's lack."""
+    if sahelpers.SHM_USABLE:
+        return
+    skip = pytest.mark.skip(reason=sahelpers.NO_SHM_REASON)
+    for item in items:
+        item.add_marker(skip)
+
+
 @pytest.fixture
 def shm_name():
     """A factory of unique bare shm names; whatever they name is deleted afterwards."""

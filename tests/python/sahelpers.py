@@ -9,6 +9,7 @@ import errno
 import itertools
 import multiprocessing
 import os
+import struct
 import signal
 import subprocess
 import sys
@@ -27,12 +28,32 @@ def unique_name(tag="t"):
     return f"sa-pytest-{os.getpid()}-{tag}-{next(_counter)}"
 
 
+def _shm_usable():
+    """Whether POSIX shared memory works here.  glibc's shm_open(3) creates
+    files in /dev/shm, which a build chroot may lack or not let its user
+    write; the probe is the same open(2), not a call of the module."""
+    probe = os.path.join(SHM_DIR, f"sa-pytest-probe-{os.getpid()}")
+    try:
+        os.close(os.open(probe, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        return False, (f"needs POSIX shared memory: cannot create objects in {SHM_DIR}"
+                       f" here ({exc.strerror})")
+    os.unlink(probe)
+    return True, None
+
+
+# False where shared memory is unusable: conftest.py then skips every test.
+SHM_USABLE, NO_SHM_REASON = _shm_usable()
+
+
 def _shm_listing_supported():
     try:
         sa.list()
     except OSError as exc:
         if exc.errno == errno.ENOTSUP:
             return False
+        if not SHM_USABLE:  # nothing will run: whatever list() says
+            return True
         raise
     return True
 
@@ -58,6 +79,14 @@ def mappings_of(path):
     """Lines of /proc/self/maps that map PATH."""
     with open("/proc/self/maps") as maps:
         return [line for line in maps if line.rstrip("\n").endswith(" " + path)]
+
+
+def legacy_segment(data, typenum, itemsize, dims, slots=32):
+    """What SharedArray 3.x writes: data, then its packed native trailer, of
+    SLOTS dims: 32 (292 bytes) built against numpy 1.x, 64 (548) against 2.x."""
+    trailer = struct.pack(f"=16sQiii{slots}q", b"[SharedArray]", len(data), typenum,
+                          itemsize, len(dims), *dims, *([0] * (slots - len(dims))))
+    return data + trailer
 
 
 def run_python(code, *args, timeout=120):

@@ -5,14 +5,13 @@
 #
 # sa-peer (sa-peer.c) uses libsharedarray from C: it creates arrays that
 # Python attaches, and dumps arrays that Python created.
-import struct
 import subprocess
 
 import numpy as np
 import pytest
 
 import SharedArray as sa
-from sahelpers import listed
+from sahelpers import legacy_segment, listed
 
 
 def peer_create(peer, name, dtype, descr, order, *dims):
@@ -123,13 +122,6 @@ def test_python_zero_dim_and_empty_dumped_from_c(peer, shm_name):
 
 
 # ---- SharedArray 3.x segments -------------------------------------------------------
-
-def legacy_segment(data, typenum, itemsize, dims, slots=32):
-    """What SharedArray 3.x writes: data, then its packed native trailer."""
-    trailer = struct.pack(f"=16sQiii{slots}q", b"[SharedArray]", len(data), typenum,
-                          itemsize, len(dims), *dims, *([0] * (slots - len(dims))))
-    return data + trailer
-
 
 @pytest.mark.parametrize("slots", [32, 64])
 def test_original_sharedarray_segment_attaches(shm_name, slots):

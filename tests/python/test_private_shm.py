@@ -17,17 +17,23 @@ import pytest
 from sahelpers import LIST_SUPPORTED, NO_LIST_REASON
 
 
-def private_shm_available():
+def private_shm_unavailable():
+    """Why a private /dev/shm cannot be had here, or None.  Besides root and
+    unshare(1), a plain directory chroot (pbuilder) lacks a "/" that is a
+    mount point, whose propagation unshare must make private."""
     if os.geteuid() != 0 or not shutil.which("unshare"):
-        return False
+        return "needs root and unshare(1) for a private /dev/shm"
     probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
                             "mount -t tmpfs -o size=1M tmpfs /dev/shm"],
-                           capture_output=True, timeout=60)
-    return probe.returncode == 0
+                           capture_output=True, text=True, timeout=60)
+    if probe.returncode != 0:
+        return ("needs a private mount namespace with a tmpfs on /dev/shm: "
+                + (probe.stderr.strip().splitlines() or ["unshare failed"])[-1])
+    return None
 
 
-pytestmark = pytest.mark.skipif(not private_shm_available(),
-                                reason="needs root and unshare(1) for a private /dev/shm")
+UNAVAILABLE = private_shm_unavailable()
+pytestmark = pytest.mark.skipif(UNAVAILABLE is not None, reason=str(UNAVAILABLE))
 
 
 def run_in_private_shm(code):

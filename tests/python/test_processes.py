@@ -3,9 +3,9 @@
 # Copyright (C) 2026 The libsharedarray authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# multiprocessing under "fork" and "spawn", and fresh interpreters started
-# with subprocess.  Child targets live in sahelpers.py so that spawn
-# children can import them.
+# multiprocessing under "fork", "spawn", "forkserver" and the default, and
+# fresh interpreters started with subprocess.  Child targets live in
+# sahelpers.py so that spawn children can import them.
 import multiprocessing
 
 import numpy as np
@@ -15,7 +15,9 @@ import SharedArray as sa
 import sahelpers
 from sahelpers import run_python
 
-METHODS = ["fork", "spawn", "forkserver"]
+# None: the platform's default, which Python 3.14 changed from fork to
+# forkserver on Linux; nothing here may rely on what it is.
+METHODS = ["fork", "spawn", "forkserver", None]
 
 
 def run_child(method, target, *args):
@@ -23,10 +25,10 @@ def run_child(method, target, *args):
     child = ctx.Process(target=target, args=args)
     child.start()
     child.join(120)
-    assert child.exitcode == 0, f"{method} child exited with {child.exitcode}"
+    assert child.exitcode == 0, f"{ctx.get_start_method()} child exited with {child.exitcode}"
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: m or "default")
 def test_child_attaches_and_writes(shm_name, method):
     name = shm_name()
     a = sa.create(name, 10, dtype=np.int64)
@@ -34,7 +36,7 @@ def test_child_attaches_and_writes(shm_name, method):
     assert a[3] == 333 and a.sum() == 333
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: m or "default")
 def test_child_sees_parent_writes(shm_name, method):
     name = shm_name()
     a = sa.create(name, (4, 4), order="F")
@@ -48,7 +50,7 @@ def test_forked_child_writes_into_inherited_array(shm_name):
     assert a.tolist() == [0, 2.5, 0, 0, 0]
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: m or "default")
 def test_pool_of_workers(shm_name, method):
     name = shm_name()
     a = sa.create(name, 50, dtype=np.int64)
