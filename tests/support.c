@@ -9,14 +9,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <signal.h>
-#include <grp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -264,6 +263,8 @@ void t_require_private_mounts(const char *why)
 	       ret == -EINVAL ? " (a chroot whose / is not a mount point?)" : "");
 	fflush(stdout);
 	exit(EXIT_SUCCESS);
+}
+
 struct namespaced {
 	int (*fn)(void *);
 	void *arg;

@@ -9,8 +9,8 @@ import errno
 import itertools
 import multiprocessing
 import os
-import struct
 import signal
+import struct
 import subprocess
 import sys
 
