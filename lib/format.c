@@ -22,7 +22,7 @@
  *   8  uint32 version = 1              32 uint32 flags (bit 0: Fortran order)
  *   12 uint32 header_size = 48         36 uint32 dtype_len
  *   16 uint32 record_size              40 uint32 descr_len
- *   20 uint32 crc32 (field as 0)       44 uint32 reserved = 0
+ *   20 uint32 crc32 (field as 0)       44 char   mark[4] = "TRAN" or 0
  *   48 dtype string, NUL, [descr, NUL], zero padding to a multiple of 8
  *
  * Everything read here comes from a file another process controls: every
@@ -40,6 +40,15 @@ static const char ext_magic[8] = "[SAext]";
 
 #define EXT_FLAG_FORTRAN 0x1u
 #define EXT_CRC_OFFSET 20
+#define EXT_MARK_OFFSET 44
+
+/*
+ * A transient array says so twice: bit 0 of trailer byte 14 and this mark
+ * in the record, under the record's CRC (libsharedarray 1.0 checks the CRC
+ * and ignores the field).  Removal acts on the claim, so one stray byte
+ * must not be enough to make an array removable.
+ */
+static const char ext_transient_mark[4] = { 'T', 'R', 'A', 'N' };
 
 static uint64_t align8(uint64_t n)
 {
@@ -115,6 +124,8 @@ static void encode_ext(const struct sa_meta *meta, unsigned char *rec, size_t le
 	put32(rec + 32, meta->order == 'F' ? EXT_FLAG_FORTRAN : 0);
 	put32(rec + 36, (uint32_t)dtype_len);
 	put32(rec + 40, meta->descr ? (uint32_t)meta->descr_len : 0);
+	if (meta->trailer_flags & SA_TRAILER_FLAG_TRANSIENT)
+		memcpy(rec + EXT_MARK_OFFSET, ext_transient_mark, sizeof(ext_transient_mark));
 	memcpy(rec + SA_EXT_HEADER_SIZE, meta->dtype.str, dtype_len);
 	if (meta->descr)
 		memcpy(rec + SA_EXT_HEADER_SIZE + dtype_len + 1, meta->descr,
@@ -206,6 +217,9 @@ static int decode_ext(const unsigned char *rec, size_t len, struct sa_meta *meta
 	    get32(rec + EXT_CRC_OFFSET) != ext_crc(rec, len) ||
 	    get64(rec + 24) != meta->nbytes || (flags & ~EXT_FLAG_FORTRAN))
 		return -EBADMSG;
+	if ((memcmp(rec + EXT_MARK_OFFSET, ext_transient_mark, sizeof(ext_transient_mark)) == 0) !=
+	    ((meta->trailer_flags & SA_TRAILER_FLAG_TRANSIENT) != 0))
+		return -EBADMSG;
 	if (header < SA_EXT_HEADER_SIZE || header % 8 || dtype_len == 0 ||
 	    dtype_len >= SA_DTYPE_STR_MAX || descr_len > SA_DESCR_MAX ||
 	    (uint64_t)header + dtype_len + 1 + (descr_len ? descr_len + 1 : 0) > len)
@@ -239,6 +253,12 @@ static void decode_generation(const unsigned char *tail, size_t tail_len, struct
 		                   get32(tail + tail_len - 8);
 }
 
+/* Only the original layout: a transient array always has a record. */
+static long no_record(const struct sa_meta *meta)
+{
+	return (meta->trailer_flags & SA_TRAILER_FLAG_TRANSIENT) ? -EBADMSG : 0;
+}
+
 static long decode_layout(const unsigned char *tail, size_t tail_len,
                           uint64_t file_size, int max_dims, struct sa_meta *meta)
 {
@@ -258,12 +278,12 @@ static long decode_layout(const unsigned char *tail, size_t tail_len,
 	/* No room for a record: the original layout (maybe with slack). */
 	if (ext_off > room || room - ext_off < SA_EXT_HEADER_SIZE ||
 	    room - ext_off > SA_EXT_MAX)
-		return 0;
+		return no_record(meta);
 	if (file_size - ext_off > tail_len)
 		return (long)(file_size - ext_off);
 	ret = decode_ext(tail + tail_len - (file_size - ext_off),
 	                 (size_t)(room - ext_off), meta);
-	return ret > 0 ? 0 : ret;
+	return ret > 0 ? no_record(meta) : ret;
 }
 
 long sa_format_decode(const unsigned char *tail, size_t tail_len,

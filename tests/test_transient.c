@@ -165,6 +165,59 @@ START_TEST(test_old_readers_see_an_ordinary_array)
 }
 END_TEST
 
+/* The record's mark, at offset 44 of the record after 128 bytes of data. */
+static void read_mark(const char *path, unsigned char mark[4])
+{
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, mark, 4, 128 + 44), 4);
+	close(fd);
+}
+
+/*
+ * A transient array that nobody holds is removed on sight, so the claim
+ * must take more than one stray byte: the trailer's bit alone, on an
+ * ordinary array, is a corrupt segment that is reported and kept.
+ */
+START_TEST(test_one_byte_makes_nothing_removable)
+{
+	char transient[128], plain[128], tpath[160], ppath[160];
+	const unsigned char one = 1;
+	unsigned char mark[4];
+	sa_array *a;
+	sa_info *info;
+	ino_t ino;
+	int fd;
+
+	t_bare_name(transient, sizeof(transient), "markt");
+	t_bare_name(plain, sizeof(plain), "markp");
+	t_shm_path(tpath, sizeof(tpath), transient);
+	t_shm_path(ppath, sizeof(ppath), plain);
+	ck_assert_int_eq(sa_create(transient, SA_DTYPE_INT16, 1, shape, SA_TRANSIENT, 0600, &a), 0);
+	ck_assert_int_eq(sa_create(plain, SA_DTYPE_INT16, 1, shape, 0, 0600, NULL), 0);
+	read_mark(tpath, mark);
+	ck_assert_int_eq(memcmp(mark, "TRAN", 4), 0);
+	read_mark(ppath, mark);
+	ck_assert_int_eq(memcmp(mark, "\0\0\0\0", 4), 0);
+	sa_detach(a);
+
+	ino = t_inode_of(ppath);
+	fd = open(ppath, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pwrite(fd, &one, 1, 128 + 56 + 14), 1);
+	close(fd);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(sa_attach(plain, 0, &a), -EBADMSG);
+		ck_assert_int_eq(sa_stat(plain, &info), -EBADMSG);
+		ck_assert_int_eq(sa_create(plain, SA_DTYPE_INT16, 1, shape, SA_EXIST_OK, 0600, &a),
+		                 -EBADMSG);
+	}
+	ck_assert_uint_eq(t_inode_of(ppath), ino);
+	ck_assert_int_eq(sa_delete(plain), 0);
+}
+END_TEST
+
 /* ---- lifetime ------------------------------------------------------------ */
 
 START_TEST(test_last_detach_removes)
@@ -536,6 +589,7 @@ int main(void)
 	tcase_add_test(tc, test_flags_and_info);
 	tcase_add_test(tc, test_cost_only_for_transient);
 	tcase_add_test(tc, test_old_readers_see_an_ordinary_array);
+	tcase_add_test(tc, test_one_byte_makes_nothing_removable);
 	suite_add_tcase(s, tc);
 	tcase_add_test(life, test_last_detach_removes);
 	tcase_add_test(life, test_other_processes_hold);
