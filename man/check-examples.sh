@@ -132,8 +132,10 @@ mode 0600, uid $(id -u), format 1") ok "stat.c prints what its page shows" ;;
 # lack or not let its user write: then only the file:// runs can be tested.
 if { : >"/dev/shm/sa-mantest-$$"; } 2>/dev/null; then
 	rm -f "/dev/shm/sa-mantest-$$"
+	PAIR="shm://sa-mantest-$$-pair"
 	shm_examples
 else
+	PAIR="file://$T/pair.sa"
 	n=$((n + 1))
 	echo "ok $n # SKIP the examples on $NAME need POSIX shared memory: cannot create objects in /dev/shm here"
 fi
@@ -163,7 +165,7 @@ run_pair() {
 		cat "$T/first.out" "$T/second.out" | diag
 	fi
 }
-PAIR="shm://sa-mantest-$$-pair"
+# On $PAIR: in shared memory where it can be used, else in a file.
 run_pair "reader.c and writer.c at once: every frame whole" reader writer "$PAIR" \
 	"reader: 100 reads, every frame whole
 writer: 200 frames"

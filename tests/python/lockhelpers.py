@@ -70,9 +70,13 @@ def wait_for_change(name, seen, queue):
 
 
 # Fresh interpreters for the signal tests: ARGV is NAME.  They print
-# "waiting" before they block, then what ended the wait.
+# "waiting" before they block, then what ended the wait.  Python raises
+# KeyboardInterrupt only where SIGINT was not ignored when it started, and
+# test runners may start it so (autopkgtest does): Ctrl-C's handler is set
+# here, as an interactive start would have it.
 BLOCK_IN_LOCK = """
-import sys, SharedArray as sa
+import signal, sys, SharedArray as sa
+signal.signal(signal.SIGINT, signal.default_int_handler)
 a = sa.attach(sys.argv[1])
 lock = sa.lock(a, timeout=None if sys.argv[2] == "none" else float(sys.argv[2]))
 print("waiting", flush=True)
@@ -84,7 +88,8 @@ except KeyboardInterrupt:
 """
 
 BLOCK_IN_WAIT = """
-import sys, SharedArray as sa
+import signal, sys, SharedArray as sa
+signal.signal(signal.SIGINT, signal.default_int_handler)
 a = sa.attach(sys.argv[1], ro=True)
 timeout = None if sys.argv[2] == "none" else float(sys.argv[2])
 seen = sa.generation(a)
