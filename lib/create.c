@@ -171,22 +171,6 @@ static int check_space(int fd, uint64_t size)
 	return blocks > vfs.f_bavail ? -ENOSPC : 0;
 }
 
-static int write_all(int fd, const unsigned char *buf, size_t len, uint64_t offset)
-{
-	while (len > 0) {
-		ssize_t n = pwrite(fd, buf, len, (off_t)offset);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-		offset += (uint64_t)n;
-	}
-	return 0;
-}
-
 /*
  * Size, reserve and label the segment open at FD: META->segment_size bytes,
  * the last LEN of them metadata.
@@ -212,7 +196,7 @@ static int fill_segment(int fd, const struct sa_meta *meta, size_t len, unsigned
 	if (len > sizeof(stack_buf) && !(buf = malloc(len)))
 		return -ENOMEM;
 	sa_format_encode(meta, buf, len);
-	ret = write_all(fd, buf, len, size - len);
+	ret = sa_pwrite_all(fd, buf, len, size - len);
 	if (buf != stack_buf)
 		free(buf);
 	return ret;

@@ -57,21 +57,9 @@ int sa_info_new(const struct sa_meta *meta, const char *name,
 
 int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len)
 {
-	size_t done = 0;
+	const int ret = sa_pread_all(fd, buf, len, size - len);
 
-	while (done < len) {
-		ssize_t n = pread(fd, buf + done, len - done,
-		                  (off_t)(size - len + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EBADMSG;  /* truncated under our feet */
-		done += (size_t)n;
-	}
-	return 0;
+	return ret == -ENODATA ? -EBADMSG : ret;  /* truncated under our feet */
 }
 
 /*

@@ -180,6 +180,14 @@ int sa_info_read(int fd, const char *name, struct sa_info **out);
 /* Read the last LEN bytes of a SIZE-byte file into BUF with one pread. */
 int sa_read_tail(int fd, uint64_t size, unsigned char *buf, size_t len);
 
+/*
+ * pwrite(2)/pread(2) of all LEN bytes at OFFSET, through short transfers
+ * and EINTR (rw.c): 0 or -errno; sa_pread_all gives -ENODATA when the file
+ * ends first.
+ */
+int sa_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset);
+int sa_pread_all(int fd, void *buf, size_t len, uint64_t offset);
+
 /* ---- mappings (attach.c) ----------------------------------------------- */
 
 struct sa_array {

@@ -39,9 +39,46 @@ static int data_file(sa_array *array, size_t count, size_t offset, int writing, 
 	return sa_array_file(array);
 }
 
-SA_EXPORT int sa_pwrite(sa_array *array, const void *buf, size_t count, size_t offset)
+int sa_pwrite_all(int fd, const void *buf, size_t len, uint64_t offset)
 {
 	const char *from = buf;
+
+	while (len > 0) {
+		const ssize_t n = pwrite(fd, from, len, (off_t)offset);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		from += n;
+		len -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+	return 0;
+}
+
+int sa_pread_all(int fd, void *buf, size_t len, uint64_t offset)
+{
+	char *to = buf;
+
+	while (len > 0) {
+		const ssize_t n = pread(fd, to, len, (off_t)offset);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENODATA;
+		to += n;
+		len -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+	return 0;
+}
+
+SA_EXPORT int sa_pwrite(sa_array *array, const void *buf, size_t count, size_t offset)
+{
 	off_t at;
 	int fd;
 
@@ -50,45 +87,20 @@ SA_EXPORT int sa_pwrite(sa_array *array, const void *buf, size_t count, size_t o
 	fd = data_file(array, count, offset, 1, &at);
 	if (fd < 0)
 		return fd;
-	while (count > 0) {
-		const ssize_t n = pwrite(fd, from, count, at);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		from += n;
-		at += n;
-		count -= (size_t)n;
-	}
-	return 0;
+	return sa_pwrite_all(fd, buf, count, (uint64_t)at);
 }
 
 SA_EXPORT int sa_pread(sa_array *array, void *buf, size_t count, size_t offset)
 {
-	char *to = buf;
 	off_t at;
-	int fd;
+	int fd, ret;
 
 	if (!array || (!buf && count))
 		return -EINVAL;
 	fd = data_file(array, count, offset, 0, &at);
 	if (fd < 0)
 		return fd;
-	while (count > 0) {
-		const ssize_t n = pread(fd, to, count, at);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;  /* the file was cut short under the array */
-		to += n;
-		at += n;
-		count -= (size_t)n;
-	}
-	return 0;
+	ret = sa_pread_all(fd, buf, count, (uint64_t)at);
+	/* The file was cut short under the array. */
+	return ret == -ENODATA ? -EIO : ret;
 }
